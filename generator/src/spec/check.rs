@@ -1,0 +1,56 @@
+//! Consistency checks on a finished spec: facts the emitter relies on.
+
+use super::{Field, FieldType, Spec};
+
+/// Problems that would make the spec unusable for code generation, as plain messages.
+pub fn check(spec: &Spec) -> Vec<String> {
+    let mut problems = Vec::new();
+    let parts: Vec<&str> = spec.id.split('.').collect();
+    if parts.len() != 4 || parts.iter().any(|p| p.is_empty()) {
+        problems.push(format!(
+            "id `{}` is not service.version.resource.method",
+            spec.id
+        ));
+    }
+    for param in path_param_names(&spec.http.path) {
+        if !spec.path_params.iter().any(|f| f.name == param) {
+            problems.push(format!(
+                "path parameter `:{param}` of {} has no row in 路径参数",
+                spec.http.path
+            ));
+        }
+    }
+    let all = spec
+        .path_params
+        .iter()
+        .chain(&spec.query_params)
+        .chain(&spec.headers)
+        .chain(spec.request.iter().flat_map(|r| &r.fields))
+        .chain(spec.response.iter().flat_map(|r| &r.fields));
+    for field in all {
+        check_field(field, &mut problems);
+    }
+    problems
+}
+
+/// The `:name` segments of a documented path, in order.
+pub fn path_param_names(path: &str) -> Vec<&str> {
+    path.split('/')
+        .filter_map(|segment| segment.strip_prefix(':'))
+        .collect()
+}
+
+fn check_field(field: &Field, problems: &mut Vec<String>) {
+    if field.ty == FieldType::Array && field.items.is_none() {
+        problems.push(format!("array field `{}` has no items", field.name));
+    }
+    for child in &field.fields {
+        check_field(child, problems);
+    }
+    if let Some(items) = &field.items {
+        check_field(items, problems);
+    }
+    if let Some(values) = &field.values {
+        check_field(values, problems);
+    }
+}

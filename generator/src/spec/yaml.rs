@@ -1,0 +1,18 @@
+//! The one place that reads and writes YAML. serde_yaml is deprecated upstream; swapping it
+//! for a maintained fork means changing only this file.
+
+use super::Spec;
+
+/// A YAML document that could not be read back as a [`Spec`].
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct YamlError(#[from] serde_yaml::Error);
+
+/// Serialise a spec. Deterministic: key order follows the IR types, lists keep page order.
+pub fn to_string(spec: &Spec) -> Result<String, YamlError> {
+    Ok(serde_yaml::to_string(spec)?)
+}
+
+pub fn from_str(text: &str) -> Result<Spec, YamlError> {
+    Ok(serde_yaml::from_str(text)?)
+}
