@@ -1,0 +1,284 @@
+//! Markdown → a flat list of [`Block`]s (headings, paragraphs, tables, code), each with its
+//! 1-based line. Table cells and paragraphs keep their markdown source, because the
+//! description-cell language (`**示例**`, `<br>`, links) is read from the source, not from
+//! rendered text.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Heading {
+        level: u8,
+        text: String,
+        line: usize,
+    },
+    /// Markdown source of the paragraph, trimmed.
+    Paragraph {
+        text: String,
+        line: usize,
+    },
+    Table(Table),
+    Code {
+        lang: String,
+        text: String,
+        line: usize,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub line: usize,
+    pub header: Vec<Cell>,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub line: usize,
+    pub cells: Vec<Cell>,
+    /// Cells the row's source really has; pulldown-cmark pads short rows with empty cells.
+    pub written_cells: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    /// Markdown source, trimmed, with `\|` unescaped.
+    pub text: String,
+}
+
+impl Block {
+    pub fn line(&self) -> usize {
+        match self {
+            Block::Heading { line, .. }
+            | Block::Paragraph { line, .. }
+            | Block::Code { line, .. } => *line,
+            Block::Table(table) => table.line,
+        }
+    }
+}
+
+impl Table {
+    /// Index of the first header cell whose text is one of `names`.
+    pub fn column(&self, names: &[&str]) -> Option<usize> {
+        self.header
+            .iter()
+            .position(|cell| names.contains(&cell.text.as_str()))
+    }
+}
+
+impl Row {
+    /// The cell at `index`, or `""` when the row has no such cell.
+    pub fn cell(&self, index: usize) -> &str {
+        self.cells.get(index).map_or("", |cell| cell.text.as_str())
+    }
+}
+
+/// Byte offset → 1-based line number.
+pub struct Lines {
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines { starts }
+    }
+
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset)
+    }
+}
+
+/// Split a page into blocks. Never fails: markdown has no syntax errors, only surprises,
+/// which the dialect front ends report.
+pub fn blocks(text: &str) -> Vec<Block> {
+    let lines = Lines::new(text);
+    let mut out = Vec::new();
+    let mut builder: Option<Builder> = None;
+    let mut table: Option<Table> = None;
+    let mut row: Option<Row> = None;
+
+    let parser = Parser::new_ext(text, Options::ENABLE_TABLES).into_offset_iter();
+    for (event, range) in parser {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                builder = Some(Builder::heading(level as u8, lines.line_of(range.start)));
+            }
+            Event::Start(Tag::Paragraph) if table.is_none() => {
+                out.push(Block::Paragraph {
+                    text: text[range.clone()].trim().to_string(),
+                    line: lines.line_of(range.start),
+                });
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                // The content starts on the line after the fence.
+                let line =
+                    lines.line_of(range.start) + usize::from(is_fenced(&text[range.clone()]));
+                builder = Some(Builder::code(lang, line));
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(b) = builder.as_mut() {
+                    b.text.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) | Event::End(TagEnd::CodeBlock) => {
+                if let Some(b) = builder.take() {
+                    out.push(b.finish());
+                }
+            }
+            Event::Start(Tag::Table(_)) => {
+                table = Some(Table {
+                    line: lines.line_of(range.start),
+                    header: Vec::new(),
+                    rows: Vec::new(),
+                });
+            }
+            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => {
+                row = Some(Row {
+                    line: lines.line_of(range.start),
+                    cells: Vec::new(),
+                    written_cells: count_cells(&text[range.clone()]),
+                });
+            }
+            Event::Start(Tag::TableCell) => {
+                if let Some(r) = row.as_mut() {
+                    r.cells.push(Cell {
+                        text: cell_text(text, range),
+                    });
+                }
+            }
+            Event::End(TagEnd::TableHead) => {
+                if let (Some(t), Some(r)) = (table.as_mut(), row.take()) {
+                    t.header = r.cells;
+                }
+            }
+            Event::End(TagEnd::TableRow) => {
+                if let (Some(t), Some(r)) = (table.as_mut(), row.take()) {
+                    t.rows.push(r);
+                }
+            }
+            Event::End(TagEnd::Table) => {
+                if let Some(t) = table.take() {
+                    out.push(Block::Table(t));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn is_fenced(source: &str) -> bool {
+    let start = source.trim_start();
+    start.starts_with("```") || start.starts_with("~~~")
+}
+
+struct Builder {
+    kind: BuilderKind,
+    line: usize,
+    text: String,
+}
+
+enum BuilderKind {
+    Heading(u8),
+    Code(String),
+}
+
+impl Builder {
+    fn heading(level: u8, line: usize) -> Self {
+        Builder {
+            kind: BuilderKind::Heading(level),
+            line,
+            text: String::new(),
+        }
+    }
+
+    fn code(lang: String, line: usize) -> Self {
+        Builder {
+            kind: BuilderKind::Code(lang),
+            line,
+            text: String::new(),
+        }
+    }
+
+    fn finish(self) -> Block {
+        match self.kind {
+            BuilderKind::Heading(level) => Block::Heading {
+                level,
+                text: self.text.trim().to_string(),
+                line: self.line,
+            },
+            BuilderKind::Code(lang) => Block::Code {
+                lang,
+                text: self.text,
+                line: self.line,
+            },
+        }
+    }
+}
+
+fn cell_text(text: &str, range: Range<usize>) -> String {
+    text[range].trim().replace("\\|", "|")
+}
+
+/// Cells written in a row's source: unescaped `|` separators (GFM splits inside code spans
+/// too), leading and trailing pipes not counted.
+fn count_cells(row_source: &str) -> usize {
+    let row = row_source.trim();
+    let mut separators: usize = 0;
+    let mut escaped = false;
+    for c in row.chars() {
+        match c {
+            '\\' if !escaped => {
+                escaped = true;
+                continue;
+            }
+            '|' if !escaped => separators += 1,
+            _ => {}
+        }
+        escaped = false;
+    }
+    let leading: usize = usize::from(row.starts_with('|'));
+    let trailing = usize::from(row.len() > 1 && row.ends_with('|') && !row.ends_with("\\|"));
+    (separators + 1).saturating_sub(leading + trailing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_written_cells() {
+        assert_eq!(count_cells("| a | b |"), 2);
+        assert_eq!(count_cells("| a | b \\| c |"), 2);
+        assert_eq!(count_cells("| a |"), 1);
+    }
+
+    #[test]
+    fn lines_are_one_based() {
+        let lines = Lines::new("a\nb\nc");
+        assert_eq!(lines.line_of(0), 1);
+        assert_eq!(lines.line_of(2), 2);
+        assert_eq!(lines.line_of(4), 3);
+    }
+
+    #[test]
+    fn short_rows_are_padded_but_counted() {
+        let page = "| a | b | c |\n| - | - | - |\n| 1 | 2 |\n";
+        let parsed = blocks(page);
+        let [Block::Table(table)] = parsed.as_slice() else {
+            panic!("one table")
+        };
+        assert_eq!(table.rows[0].written_cells, 2);
+        assert_eq!(table.rows[0].line, 3);
+    }
+}

@@ -1,0 +1,340 @@
+//! The description-cell language: a table cell that holds a description followed by
+//! `**示例**`, `**默认值**`, `**可选值有**` and `**数据校验规则**` parts, split by `<br>`.
+
+use serde_json::{Number, Value};
+
+use crate::spec::{FieldType, Rules};
+
+/// What one description cell says, before it is typed against its field.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct CellFacts {
+    /// Markdown, with the marked parts taken out; `<br>`-separated lines joined by `\n`.
+    pub description: Option<String>,
+    pub example: Option<String>,
+    pub default: Option<String>,
+    /// `(value, description)` from a `可选值有` list.
+    pub enum_values: Vec<(String, Option<String>)>,
+    /// The text under `数据校验规则`, for [`parse_rules`].
+    pub rules: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Part {
+    Description,
+    Example,
+    Default,
+    Enum,
+    Rules,
+}
+
+/// The part markers, each in the spellings the pages use.
+const MARKERS: &[(&str, Part)] = &[
+    ("示例值", Part::Example),
+    ("示例", Part::Example),
+    ("默认值", Part::Default),
+    ("可选值有", Part::Enum),
+    ("数据校验规则", Part::Rules),
+];
+
+/// Split a cell's markdown into its parts.
+pub fn read_cell(text: &str) -> CellFacts {
+    let normalized = text.replace("<br/>", "<br>").replace("<br />", "<br>");
+    let mut facts = CellFacts::default();
+    let mut description: Vec<&str> = Vec::new();
+    let mut rules: Vec<&str> = Vec::new();
+    let mut part = Part::Description;
+
+    for segment in normalized.split("<br>").map(str::trim) {
+        if let Some((marker, rest)) = marker(segment) {
+            part = marker;
+            match marker {
+                Part::Example => facts.example = non_empty(rest),
+                Part::Default => facts.default = non_empty(rest),
+                Part::Rules if !rest.is_empty() => rules.push(rest),
+                _ => {}
+            }
+            continue;
+        }
+        if segment.is_empty() {
+            continue;
+        }
+        match part {
+            Part::Description | Part::Example | Part::Default => description.push(segment),
+            Part::Rules => rules.push(segment),
+            Part::Enum => facts.enum_values.push(enum_item(segment)),
+        }
+    }
+    facts.description = non_empty(&description.join("\n"));
+    facts.rules = non_empty(&rules.join("\n"));
+    facts
+}
+
+/// `**示例**: {}` → (Example, "{}"). Bold may be written `**…**` or `<b>…</b>`.
+fn marker(segment: &str) -> Option<(Part, &str)> {
+    let inner = segment
+        .strip_prefix("**")
+        .and_then(|s| s.split_once("**"))
+        .or_else(|| {
+            segment
+                .strip_prefix("<b>")
+                .and_then(|s| s.split_once("</b>"))
+        })?;
+    let (name, rest) = inner;
+    let part = MARKERS
+        .iter()
+        .find(|(m, _)| *m == name.trim_end_matches([':', '：']))?
+        .1;
+    let rest = rest.trim_start().trim_start_matches([':', '：']).trim();
+    Some((part, rest))
+}
+
+fn enum_item(segment: &str) -> (String, Option<String>) {
+    let item = segment.trim_start_matches(['-', '*', ' ']).trim();
+    let (value, description) = match item.split_once(['：', ':']) {
+        Some((value, description)) => (value, non_empty(description)),
+        None => (item, None),
+    };
+    (value.trim().trim_matches('`').to_string(), description)
+}
+
+fn non_empty(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_string())
+}
+
+/// A documented value (`**示例**`, `**默认值**`, enum value) as JSON of the field's type.
+/// Values that do not read as that type stay strings; `int64` is a string on the wire.
+pub fn typed_value(text: &str, ty: FieldType) -> Value {
+    let text = text.trim().trim_matches('`');
+    let parsed = match ty {
+        FieldType::Int => text.parse::<i64>().ok().map(Value::from),
+        FieldType::Float => text
+            .parse::<f64>()
+            .ok()
+            .and_then(Number::from_f64)
+            .map(Value::Number),
+        FieldType::Bool => text.parse::<bool>().ok().map(Value::Bool),
+        FieldType::Object | FieldType::Array | FieldType::Map | FieldType::Any => {
+            serde_json::from_str(text).ok()
+        }
+        FieldType::String | FieldType::Int64 | FieldType::File => None,
+    };
+    parsed.unwrap_or_else(|| Value::String(text.to_string()))
+}
+
+/// Rule phrases, longest first so `长度范围` is not read as something shorter.
+#[derive(Clone, Copy)]
+enum Phrase {
+    MaxLength,
+    MinLength,
+    LengthRange,
+    Max,
+    Min,
+    ValueRange,
+    Pattern,
+}
+
+const PHRASES: &[(&str, Phrase)] = &[
+    ("最大长度", Phrase::MaxLength),
+    ("最小长度", Phrase::MinLength),
+    ("长度范围", Phrase::LengthRange),
+    ("最大值", Phrase::Max),
+    ("最小值", Phrase::Min),
+    ("取值范围", Phrase::ValueRange),
+    ("正则校验", Phrase::Pattern),
+];
+
+/// Read `数据校验规则` text such as `最大长度: 255最小长度: 0`. Returns the rules and the
+/// phrases that were not understood.
+pub fn parse_rules(text: &str) -> (Rules, Vec<String>) {
+    let mut rules = Rules::default();
+    let mut unknown = Vec::new();
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_whitespace() || "-*;；,，。".contains(c));
+        if rest.is_empty() {
+            break;
+        }
+        let Some((phrase, after)) = PHRASES
+            .iter()
+            .find_map(|(name, phrase)| rest.strip_prefix(name).map(|after| (*phrase, after)))
+        else {
+            let end = next_phrase(rest).unwrap_or(rest.len());
+            unknown.push(rest[..end].trim().to_string());
+            rest = &rest[end..];
+            continue;
+        };
+        let after = after
+            .trim_start()
+            .trim_start_matches([':', '：'])
+            .trim_start();
+        let (ok, remaining) = apply(phrase, after, &mut rules);
+        let remaining = strip_unit(remaining);
+        if !ok {
+            let end = next_phrase(after).unwrap_or(after.len());
+            unknown.push(rest[..rest.len() - after.len() + end].trim().to_string());
+            rest = &after[end..];
+        } else {
+            rest = remaining;
+        }
+    }
+    (rules, unknown)
+}
+
+/// Units written after a length (`～ 32 字符`): part of the phrase, not another rule.
+fn strip_unit(text: &str) -> &str {
+    let trimmed = text.trim_start();
+    ["个字符", "字符", "个"]
+        .iter()
+        .find_map(|unit| trimmed.strip_prefix(unit))
+        .unwrap_or(text)
+}
+
+fn next_phrase(text: &str) -> Option<usize> {
+    PHRASES
+        .iter()
+        .filter_map(|(name, _)| text.find(name))
+        .filter(|&i| i > 0)
+        .min()
+}
+
+/// Apply one phrase's value; false when the value is not in a form we read.
+fn apply<'a>(phrase: Phrase, text: &'a str, rules: &mut Rules) -> (bool, &'a str) {
+    match phrase {
+        Phrase::Pattern => {
+            let (pattern, rest) = match text.strip_prefix('`').and_then(|t| t.split_once('`')) {
+                Some((pattern, rest)) => (pattern, rest),
+                None => {
+                    let end = next_phrase(text).unwrap_or(text.len());
+                    (text[..end].trim(), &text[end..])
+                }
+            };
+            rules.pattern = non_empty(pattern);
+            (rules.pattern.is_some(), rest)
+        }
+        Phrase::LengthRange | Phrase::ValueRange => {
+            let Some((low, rest)) = number(text) else {
+                return (false, text);
+            };
+            let rest = rest
+                .trim_start()
+                .trim_start_matches(['～', '~', '-', '至'])
+                .trim_start();
+            let Some((high, rest)) = number(rest) else {
+                return (false, text);
+            };
+            if matches!(phrase, Phrase::LengthRange) {
+                match (low.as_u64(), high.as_u64()) {
+                    (Some(low), Some(high)) => {
+                        rules.min_length = Some(low);
+                        rules.max_length = Some(high);
+                    }
+                    _ => return (false, text),
+                }
+            } else {
+                rules.min = Some(low);
+                rules.max = Some(high);
+            }
+            (true, rest)
+        }
+        Phrase::MaxLength | Phrase::MinLength | Phrase::Max | Phrase::Min => {
+            let Some((value, rest)) = number(text) else {
+                return (false, text);
+            };
+            let slot_len =
+                |slot: &mut Option<u64>| value.as_u64().map(|v| *slot = Some(v)).is_some();
+            let ok = match phrase {
+                Phrase::MaxLength => slot_len(&mut rules.max_length),
+                Phrase::MinLength => slot_len(&mut rules.min_length),
+                Phrase::Max => {
+                    rules.max = Some(value);
+                    true
+                }
+                _ => {
+                    rules.min = Some(value);
+                    true
+                }
+            };
+            (ok, rest)
+        }
+    }
+}
+
+/// A number at the start of `text`, optionally in backticks, and what follows it.
+fn number(text: &str) -> Option<(Number, &str)> {
+    let (text, ticked) = match text.strip_prefix('`') {
+        Some(t) => (t, true),
+        None => (text, false),
+    };
+    let end = text
+        .char_indices()
+        .find(|&(i, c)| !(c.is_ascii_digit() || c == '.' || (i == 0 && c == '-')))
+        .map_or(text.len(), |(i, _)| i);
+    let digits = &text[..end];
+    let number = match digits.parse::<i64>() {
+        Ok(n) => Number::from(n),
+        Err(_) => Number::from_f64(digits.parse::<f64>().ok()?)?,
+    };
+    let mut rest = &text[end..];
+    if ticked {
+        rest = rest.strip_prefix('`')?;
+    }
+    Some((number, rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_cell() {
+        let facts = read_cell(
+            "会话的自定义变量内容 <br> **示例**: {} <br> **数据校验规则**:<br>最大长度: 255最小长度: 0",
+        );
+        assert_eq!(facts.description.as_deref(), Some("会话的自定义变量内容"));
+        assert_eq!(facts.example.as_deref(), Some("{}"));
+        assert_eq!(facts.rules.as_deref(), Some("最大长度: 255最小长度: 0"));
+        let (rules, unknown) = parse_rules(facts.rules.as_deref().unwrap());
+        assert_eq!((rules.min_length, rules.max_length), (Some(0), Some(255)));
+        assert!(unknown.is_empty());
+    }
+
+    #[test]
+    fn ranges_patterns_and_unknown_phrases() {
+        let (rules, unknown) = parse_rules("- 长度范围：`9` ～ `32` 字符\n- 正则校验：`^[a-z]+$`");
+        assert_eq!((rules.min_length, rules.max_length), (Some(9), Some(32)));
+        assert_eq!(rules.pattern.as_deref(), Some("^[a-z]+$"));
+        assert!(unknown.is_empty(), "{unknown:?}");
+
+        let (rules, unknown) = parse_rules("最大值: 500最小值: -1 必须是偶数");
+        assert_eq!(rules.max, Some(Number::from(500)));
+        assert_eq!(rules.min, Some(Number::from(-1)));
+        assert_eq!(unknown, vec!["必须是偶数".to_string()]);
+    }
+
+    #[test]
+    fn enum_lists() {
+        let facts = read_cell(
+            "用户 ID 类型 <br> **可选值有**：<br>- `open_id`：以 open_id 来识别用户<br>- union_id",
+        );
+        assert_eq!(
+            facts.enum_values,
+            vec![
+                (
+                    "open_id".to_string(),
+                    Some("以 open_id 来识别用户".to_string())
+                ),
+                ("union_id".to_string(), None),
+            ]
+        );
+        assert_eq!(facts.description.as_deref(), Some("用户 ID 类型"));
+    }
+
+    #[test]
+    fn typed_values() {
+        assert_eq!(typed_value("10", FieldType::Int), Value::from(10));
+        assert_eq!(typed_value("10", FieldType::Int64), Value::from("10"));
+        assert_eq!(typed_value("true", FieldType::Bool), Value::Bool(true));
+        assert_eq!(typed_value("{}", FieldType::String), Value::from("{}"));
+    }
+}
