@@ -1,0 +1,178 @@
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+
+use crate::{DocumentedError, Error, Result};
+
+/// HTTP methods the Open Platform uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    pub(crate) fn to_reqwest(self) -> reqwest::Method {
+        match self {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Patch => reqwest::Method::PATCH,
+            Method::Delete => reqwest::Method::DELETE,
+        }
+    }
+}
+
+/// The kinds of access token an endpoint accepts (`支持的访问令牌`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Tenant,
+    User,
+    App,
+}
+
+/// One call as generated code describes it: which endpoint, with which values.
+#[derive(Debug, Clone)]
+pub struct ApiRequest {
+    pub(crate) method: Method,
+    pub(crate) path_template: &'static str,
+    pub(crate) path_params: Vec<(&'static str, String)>,
+    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Option<Vec<u8>>,
+    pub(crate) tokens: &'static [TokenKind],
+    pub(crate) errors: &'static [DocumentedError],
+}
+
+/// Everything but unreserved characters is escaped, so `/`, `?`, `#` and `..` in a value
+/// stay inside their path segment.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+impl ApiRequest {
+    /// `path_template` as documented: `/open-apis/aily/v1/sessions/:aily_session_id`.
+    pub fn new(method: Method, path_template: &'static str) -> Self {
+        ApiRequest {
+            method,
+            path_template,
+            path_params: Vec::new(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            tokens: &[],
+            errors: &[],
+        }
+    }
+
+    pub fn path_param(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.path_params.push((name, value.to_string()));
+        self
+    }
+
+    pub fn query(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.query.push((name, value.to_string()));
+        self
+    }
+
+    pub fn header(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.headers.push((name, value.to_string()));
+        self
+    }
+
+    pub fn json_body<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self> {
+        self.body = Some(serde_json::to_vec(body).map_err(Error::Encode)?);
+        Ok(self)
+    }
+
+    /// The token kinds the endpoint accepts, in the order the documentation lists them.
+    pub fn tokens(mut self, tokens: &'static [TokenKind]) -> Self {
+        self.tokens = tokens;
+        self
+    }
+
+    /// The endpoint's documented error table, used to attach hints to [`crate::ApiError`].
+    pub fn errors(mut self, errors: &'static [DocumentedError]) -> Self {
+        self.errors = errors;
+        self
+    }
+
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    pub fn path_template(&self) -> &'static str {
+        self.path_template
+    }
+
+    /// The path with every `:name` segment replaced by its percent-encoded value.
+    pub fn path(&self) -> Result<String> {
+        let mut out = String::with_capacity(self.path_template.len() + 32);
+        for (i, segment) in self.path_template.split('/').enumerate() {
+            if i > 0 {
+                out.push('/');
+            }
+            match segment.strip_prefix(':') {
+                Some(name) => {
+                    let value = self
+                        .path_params
+                        .iter()
+                        .find(|(n, _)| *n == name)
+                        .map(|(_, v)| v)
+                        .ok_or_else(|| {
+                            Error::Config(format!("no value for path parameter `{name}`"))
+                        })?;
+                    if value.is_empty() {
+                        return Err(Error::Config(format!("path parameter `{name}` is empty")));
+                    }
+                    out.extend(utf8_percent_encode(value, SEGMENT));
+                }
+                None => out.push_str(segment),
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_params_stay_in_their_segment() {
+        let request = ApiRequest::new(Method::Get, "/open-apis/x/v1/items/:id/sub")
+            .path_param("id", "a/b c?d#../é");
+        assert_eq!(
+            request.path().unwrap(),
+            "/open-apis/x/v1/items/a%2Fb%20c%3Fd%23..%2F%C3%A9/sub"
+        );
+    }
+
+    #[test]
+    fn missing_and_empty_params_are_errors() {
+        let request = ApiRequest::new(Method::Get, "/x/:id");
+        assert_eq!(
+            request.path().unwrap_err().to_string(),
+            "config: no value for path parameter `id`"
+        );
+        let request = request.path_param("id", "");
+        assert_eq!(
+            request.path().unwrap_err().to_string(),
+            "config: path parameter `id` is empty"
+        );
+    }
+}
