@@ -1,0 +1,514 @@
+//! One endpoint → its module (request, builder, body, response, error codes) and the client
+//! method that sends it.
+
+use std::collections::HashSet;
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use super::EmitError;
+use super::docs::{doc_attrs, field_doc, inner_doc_attrs};
+use super::naming::{camel, ident, shouty, snake};
+use super::types::{Side, Types, value_checks};
+use crate::spec::{Field, FieldType, Spec};
+
+/// The names one endpoint's items get.
+pub struct Names {
+    /// Module and client method: `update`.
+    pub method: Ident,
+    pub request: Ident,
+    pub body: Ident,
+    pub response: Ident,
+    pub builder: Ident,
+}
+
+impl Names {
+    pub fn of(spec: &Spec) -> Names {
+        let method = spec.id.rsplit('.').next().unwrap_or("call");
+        let prefix = camel(method);
+        Names {
+            method: ident(&snake(method)),
+            request: format_ident!("{prefix}Request"),
+            body: format_ident!("{prefix}RequestBody"),
+            response: format_ident!("{prefix}Response"),
+            builder: format_ident!("{prefix}RequestBuilder"),
+        }
+    }
+}
+
+/// A request parameter as the request struct holds it.
+struct Param<'a> {
+    field: &'a Field,
+    member: Ident,
+    /// Where it goes on the wire.
+    place: Place,
+    ty: TokenStream,
+    optional: bool,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Place {
+    Path,
+    Query,
+    Header,
+    Body,
+}
+
+/// The endpoint module's items (without the file header).
+pub fn module(spec: &Spec) -> Result<TokenStream, EmitError> {
+    let names = Names::of(spec);
+    let (request, body, response, builder) =
+        (&names.request, &names.body, &names.response, &names.builder);
+    let reserved = [request, body, response, builder].map(|i| i.to_string());
+    let reserved: Vec<&str> = reserved.iter().map(String::as_str).collect();
+    let mut types = Types::new(&spec.id, &reserved);
+
+    let body_fields = spec
+        .request
+        .as_ref()
+        .map(|r| r.fields.as_slice())
+        .unwrap_or_default();
+    let has_body = spec.request.is_some();
+    if has_body {
+        let doc = format!("JSON body of [`{request}`].");
+        types.define_named(&body.to_string(), &doc, body_fields, Side::Request)?;
+    }
+    let response_fields = spec
+        .response
+        .as_ref()
+        .map(|r| r.fields.as_slice())
+        .unwrap_or_default();
+    let response_doc = format!("The `data` of a successful reply to [`{request}`].");
+    types.define_named(
+        &response.to_string(),
+        &response_doc,
+        response_fields,
+        Side::Response,
+    )?;
+
+    // Parameters: path, query, headers as request members; body fields reached through `body`.
+    let mut params = Vec::new();
+    let mut taken: HashSet<String> = ["body", "build"].map(String::from).into();
+    for (fields, place) in [
+        (&spec.path_params, Place::Path),
+        (&spec.query_params, Place::Query),
+        (&spec.headers, Place::Header),
+    ] {
+        for field in fields {
+            let (ty, _) = types.rust_type(field, &request.to_string(), Side::Request)?;
+            let member = unique_member(&field.name, &mut taken, place);
+            params.push(Param {
+                field,
+                member,
+                place,
+                ty,
+                optional: !field.is_required() && place != Place::Path,
+            });
+        }
+    }
+    let mut body_params = Vec::new();
+    for field in body_fields {
+        let (ty, _) = types.rust_type(field, &body.to_string(), Side::Request)?;
+        // The body struct's own member name; the builder's setter may differ on a clash.
+        let member = ident(&snake(&field.name));
+        let setter = unique_member(&field.name, &mut taken, Place::Body);
+        body_params.push((
+            Param {
+                field,
+                member,
+                place: Place::Body,
+                ty,
+                optional: !field.is_required(),
+            },
+            setter,
+        ));
+    }
+
+    let request_struct = request_struct(spec, &names, &params, has_body);
+    let (builder_fn, builder_type) = builder_items(&names, &params, &body_params, has_body);
+    let validate = request_validate(&params, has_body && types.has_validate(&body.to_string()));
+    let to_api = api_request(spec, &params, has_body);
+    let errors = error_items(spec);
+    let structs = types.into_items();
+    let module_doc = inner_doc_attrs(&format!(
+        "{} — `{} {}`.\n\nTypes for [`{}`](super::{}::{}).",
+        spec.title,
+        spec.http.method,
+        spec.http.path,
+        names.method.to_string().trim_start_matches("r#"),
+        camel(resource_of(spec)),
+        names.method,
+    ));
+    Ok(quote! {
+        #module_doc
+        #request_struct
+        impl #request {
+            #builder_fn
+            #validate
+            #to_api
+        }
+        #builder_type
+        #structs
+        #errors
+    })
+}
+
+/// The resource segment of the id: `aily.v1.aily_session.update` → `aily_session`.
+pub fn resource_of(spec: &Spec) -> &str {
+    spec.id.split('.').nth(2).unwrap_or("api")
+}
+
+fn unique_member(name: &str, taken: &mut HashSet<String>, place: Place) -> Ident {
+    let base = snake(name);
+    let prefix = match place {
+        Place::Path => "path",
+        Place::Query => "query",
+        Place::Header => "header",
+        Place::Body => "body",
+    };
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while taken.contains(&candidate) {
+        candidate = if n == 2 {
+            format!("{prefix}_{base}")
+        } else {
+            format!("{prefix}_{base}_{n}")
+        };
+        n += 1;
+    }
+    taken.insert(candidate.clone());
+    ident(&candidate)
+}
+
+fn request_struct(spec: &Spec, names: &Names, params: &[Param], has_body: bool) -> TokenStream {
+    let (request, body) = (&names.request, &names.body);
+    let doc = doc_attrs(&format!(
+        "Request for {} (`{} {}`).\n\nBuild it with [`{request}::builder`].",
+        spec.title, spec.http.method, spec.http.path
+    ));
+    let members = params.iter().map(|p| {
+        let doc = doc_attrs(&param_doc(p));
+        let (member, ty) = (&p.member, &p.ty);
+        let ty = if p.optional {
+            quote! { Option<#ty> }
+        } else {
+            quote! { #ty }
+        };
+        quote! { #doc pub #member: #ty, }
+    });
+    let body_member = has_body.then(|| {
+        quote! {
+            /// The JSON body.
+            pub body: #body,
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq)]
+        pub struct #request {
+            #( #members )*
+            #body_member
+        }
+    }
+}
+
+fn param_doc(param: &Param) -> String {
+    let place = match param.place {
+        Place::Path => "Path parameter",
+        Place::Query => "Query parameter",
+        Place::Header => "Header",
+        Place::Body => "Body field",
+    };
+    let doc = field_doc(param.field);
+    let wire = format!("{place} `{}`.", param.field.name);
+    if doc.is_empty() {
+        wire
+    } else {
+        format!("{doc}\n\n{wire}")
+    }
+}
+
+/// A positional argument of `builder(…)` and the expression that stores it.
+fn argument(member: &Ident, field: &Field, ty: &TokenStream) -> (TokenStream, TokenStream) {
+    if field.ty == FieldType::String {
+        (
+            quote! { #member: impl Into<String> },
+            quote! { #member.into() },
+        )
+    } else {
+        (quote! { #member: #ty }, quote! { #member })
+    }
+}
+
+fn builder_items(
+    names: &Names,
+    params: &[Param],
+    body_params: &[(Param, Ident)],
+    has_body: bool,
+) -> (TokenStream, TokenStream) {
+    let (request, body, builder) = (&names.request, &names.body, &names.builder);
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    let mut setters = Vec::new();
+    for p in params {
+        let member = &p.member;
+        if p.optional {
+            inits.push(quote! { #member: None, });
+            let (arg, store) = argument(member, p.field, &p.ty);
+            let doc = doc_attrs(&param_doc(p));
+            setters.push(quote! {
+                #doc
+                pub fn #member(mut self, #arg) -> Self {
+                    self.request.#member = Some(#store);
+                    self
+                }
+            });
+        } else {
+            let (arg, store) = argument(member, p.field, &p.ty);
+            args.push(arg);
+            inits.push(quote! { #member: #store, });
+        }
+    }
+    let mut body_inits = Vec::new();
+    for (p, setter) in body_params {
+        let member = &p.member;
+        let (arg, store) = argument(setter, p.field, &p.ty);
+        if p.optional {
+            let doc = doc_attrs(&param_doc(p));
+            setters.push(quote! {
+                #doc
+                pub fn #setter(mut self, #arg) -> Self {
+                    self.request.body.#member = Some(#store);
+                    self
+                }
+            });
+        } else {
+            args.push(arg);
+            body_inits.push(quote! { #member: #store, });
+        }
+    }
+    if has_body {
+        if body_inits.is_empty() {
+            inits.push(quote! { body: #body::default(), });
+        } else {
+            let rest =
+                (body_inits.len() < body_params.len()).then(|| quote! { ..Default::default() });
+            inits.push(quote! { body: #body { #( #body_inits )* #rest }, });
+        }
+        setters.push(quote! {
+            /// Replace the whole body, e.g. with one decoded from JSON.
+            pub fn body(mut self, body: #body) -> Self {
+                self.request.body = body;
+                self
+            }
+        });
+    }
+    let builder_struct_doc = doc_attrs(&format!("Builder for [`{request}`]."));
+    let builder_doc = doc_attrs(&format!(
+        "A builder for [`{request}`], with the required values given here and the optional ones set on the builder.\n\n{}",
+        required_list(params, body_params)
+    ));
+    let builder_fn = quote! {
+        #builder_doc
+        pub fn builder(#( #args ),*) -> #builder {
+            #builder { request: #request { #( #inits )* } }
+        }
+    };
+    let builder_type = quote! {
+        #builder_struct_doc
+        #[derive(Clone, Debug)]
+        #[must_use]
+        pub struct #builder {
+            request: #request,
+        }
+
+        impl #builder {
+            #( #setters )*
+
+            pub fn build(self) -> #request {
+                self.request
+            }
+        }
+    };
+    (builder_fn, builder_type)
+}
+
+fn required_list(params: &[Param], body_params: &[(Param, Ident)]) -> String {
+    let required: Vec<String> = params
+        .iter()
+        .filter(|p| !p.optional)
+        .map(|p| format!("`{}`", p.field.name))
+        .chain(
+            body_params
+                .iter()
+                .filter(|(p, _)| !p.optional)
+                .map(|(p, _)| format!("`{}`", p.field.name)),
+        )
+        .collect();
+    if required.is_empty() {
+        "Nothing is required.".to_string()
+    } else {
+        format!("Required: {}.", required.join(", "))
+    }
+}
+
+fn request_validate(params: &[Param], body_validates: bool) -> TokenStream {
+    let mut checks = Vec::new();
+    for p in params {
+        if let Some(check) = value_checks(p.field, false, quote! { v }) {
+            let member = &p.member;
+            checks.push(if p.optional {
+                quote! { if let Some(v) = &self.#member { #check } }
+            } else {
+                quote! { { let v = &self.#member; #check } }
+            });
+        }
+    }
+    if body_validates {
+        checks.push(quote! { self.body.validate()?; });
+    }
+    quote! {
+        /// Checks the rules the documentation states, as the client does before sending.
+        pub fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
+            #( #checks )*
+            Ok(())
+        }
+    }
+}
+
+/// `into_api_request`: the request as the runtime sends it.
+fn api_request(spec: &Spec, params: &[Param], has_body: bool) -> TokenStream {
+    let method = format_ident!("{}", camel(&spec.http.method.to_ascii_lowercase()));
+    let path = &spec.http.path;
+    let tokens = spec.auth.tokens.iter().filter_map(|t| match t.as_str() {
+        "tenant" => Some(quote! { feishu_runtime::TokenKind::Tenant }),
+        "user" => Some(quote! { feishu_runtime::TokenKind::User }),
+        "app" => Some(quote! { feishu_runtime::TokenKind::App }),
+        _ => None,
+    });
+    let adds = params.iter().map(|p| {
+        let (member, wire) = (&p.member, &p.field.name);
+        let call = match p.place {
+            Place::Path => quote! { path_param },
+            Place::Query => quote! { query },
+            _ => quote! { header },
+        };
+        let repeated = p.field.ty == FieldType::Array;
+        match (p.optional, repeated) {
+            (false, false) => quote! { call = call.#call(#wire, &self.#member); },
+            (false, true) => quote! { for v in &self.#member { call = call.#call(#wire, v); } },
+            (true, false) => {
+                quote! { if let Some(v) = &self.#member { call = call.#call(#wire, v); } }
+            }
+            (true, true) => {
+                quote! { for v in self.#member.iter().flatten() { call = call.#call(#wire, v); } }
+            }
+        }
+    });
+    let body = has_body.then(|| quote! { call = call.json_body(&self.body)?; });
+    let mutable = if params.is_empty() && !has_body {
+        quote! {}
+    } else {
+        quote! { mut }
+    };
+    quote! {
+        /// The call as the runtime sends it.
+        pub fn into_api_request(self) -> feishu_runtime::Result<feishu_runtime::ApiRequest> {
+            let #mutable call = feishu_runtime::ApiRequest::new(feishu_runtime::Method::#method, #path)
+                .tokens(&[#( #tokens ),*])
+                .errors(ERRORS);
+            #( #adds )*
+            #body
+            Ok(call)
+        }
+    }
+}
+
+/// `pub mod errors` with one constant per documented code, and the `ERRORS` table.
+fn error_items(spec: &Spec) -> TokenStream {
+    let mut seen = HashSet::new();
+    let constants = spec.errors.iter().filter(|e| seen.insert(e.code)).map(|e| {
+        let mut name = shouty(&e.message);
+        if name.len() > 60
+            || spec
+                .errors
+                .iter()
+                .filter(|o| shouty(&o.message) == name)
+                .count()
+                > 1
+        {
+            name = format!("CODE_{}", e.code);
+        }
+        let name = Ident::new(&name, Span::call_site());
+        let code = Literal::i64_unsuffixed(e.code);
+        let doc = doc_attrs(&match &e.hint {
+            Some(hint) => format!("{} (HTTP {}): {hint}", e.message, e.http_status),
+            None => format!("{} (HTTP {}).", e.message, e.http_status),
+        });
+        quote! { #doc pub const #name: i64 = #code; }
+    });
+    let rows = spec.errors.iter().map(|e| {
+        let (status, code, message) = (Literal::u16_unsuffixed(e.http_status), Literal::i64_unsuffixed(e.code), &e.message);
+        let hint = e.hint.as_ref().map_or(quote! { None }, |h| quote! { Some(#h) });
+        quote! { feishu_runtime::DocumentedError { http_status: #status, code: #code, message: #message, hint: #hint }, }
+    });
+    let module = (!spec.errors.is_empty()).then(|| {
+        quote! {
+            /// Error codes the documentation lists for this endpoint; compare with
+            /// [`feishu_runtime::ApiError::code`].
+            pub mod errors {
+                #( #constants )*
+            }
+        }
+    });
+    quote! {
+        #module
+        /// The documented error table, so errors carry the documented hint.
+        pub const ERRORS: &[feishu_runtime::DocumentedError] = &[ #( #rows )* ];
+    }
+}
+
+/// The client method on the resource struct.
+pub fn client_method(spec: &Spec) -> TokenStream {
+    let names = Names::of(spec);
+    let (method, request, response) = (&names.method, &names.request, &names.response);
+    let mut doc = spec.title.clone();
+    if let Some(summary) = &spec.summary {
+        doc.push_str("\n\n");
+        doc.push_str(summary);
+    }
+    doc.push_str(&format!("\n\n`{} {}`", spec.http.method, spec.http.path));
+    if !spec.auth.tokens.is_empty() {
+        let tokens: Vec<String> = spec
+            .auth
+            .tokens
+            .iter()
+            .map(|t| format!("`{t}_access_token`"))
+            .collect();
+        doc.push_str(&format!("\n\nTokens: {}.", tokens.join(", ")));
+    }
+    if !spec.auth.scopes.is_empty() {
+        let scopes: Vec<String> = spec
+            .auth
+            .scopes
+            .iter()
+            .map(|s| match &s.description {
+                Some(d) => format!("`{}` ({d})", s.name),
+                None => format!("`{}`", s.name),
+            })
+            .collect();
+        doc.push_str(&format!("\n\nScopes: {}.", scopes.join(", ")));
+    }
+    if let Some(rate) = &spec.rate_limit {
+        doc.push_str(&format!("\n\nRate limit: {rate}."));
+    }
+    doc.push_str("\n\nThe request is validated against the documented rules before it is sent.");
+    let doc = doc_attrs(&doc);
+    quote! {
+        #doc
+        pub async fn #method(&self, request: #method::#request) -> feishu_runtime::Result<#method::#response> {
+            request.validate()?;
+            self.core.send(request.into_api_request()?).await
+        }
+    }
+}

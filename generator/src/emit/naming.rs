@@ -1,0 +1,83 @@
+//! Identifiers from wire names: idiomatic case (heck), valid whatever the page says, with
+//! Rust keywords escaped. The wire name itself is kept by the caller in `#[serde(rename)]`.
+
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::{Ident, Span};
+
+/// Keywords that can be raw identifiers (`r#type`).
+const RAW_KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers; they get a trailing `_`.
+const RESERVED: &[&str] = &["crate", "self", "super", "Self", "_"];
+
+/// Replace what cannot stand in an identifier with `_`, and make sure it does not start
+/// with a digit.
+fn sanitize(name: &str, digit_prefix: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let trimmed = cleaned.trim_matches('_');
+    let base = if trimmed.is_empty() { "value" } else { trimmed };
+    if base.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{digit_prefix}{base}")
+    } else {
+        base.to_string()
+    }
+}
+
+/// `channel_context`, `userID` → `user_id`, `type` → `r#type`.
+pub fn snake(name: &str) -> String {
+    sanitize(&name.to_snake_case(), "n")
+}
+
+/// `session` → `Session`.
+pub fn camel(name: &str) -> String {
+    sanitize(&name.to_upper_camel_case(), "N")
+}
+
+/// `param is invalid` → `PARAM_IS_INVALID`.
+pub fn shouty(name: &str) -> String {
+    sanitize(&name.to_shouty_snake_case(), "E")
+}
+
+/// An identifier token for a snake-case name, escaped when it is a keyword.
+pub fn ident(name: &str) -> Ident {
+    if RESERVED.contains(&name) {
+        return Ident::new(&format!("{name}_"), Span::call_site());
+    }
+    if RAW_KEYWORDS.contains(&name) {
+        return Ident::new_raw(name, Span::call_site());
+    }
+    Ident::new(name, Span::call_site())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(snake("channel_context"), "channel_context");
+        assert_eq!(snake("userID"), "user_id");
+        assert_eq!(snake("2fa-code"), "n2fa_code");
+        assert_eq!(snake("名称"), "value");
+        assert_eq!(camel("aily_session"), "AilySession");
+        assert_eq!(shouty("param is invalid"), "PARAM_IS_INVALID");
+        assert_eq!(ident("type").to_string(), "r#type");
+        assert_eq!(ident("self").to_string(), "self_");
+        assert_eq!(ident("metadata").to_string(), "metadata");
+    }
+}

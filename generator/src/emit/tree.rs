@@ -1,0 +1,277 @@
+//! The crate's module tree: `lib.rs` with `Client`, then service → version → resource
+//! modules, each a small struct that hands out the next level.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::EmitError;
+use super::docs::{doc_attrs, inner_doc_attrs, own_inner_doc_attrs};
+use super::endpoint::{self, Names, resource_of};
+use super::files::{GeneratedFile, rust_file};
+use super::naming::{camel, ident, snake};
+use crate::spec::Spec;
+
+/// service → version → resource → endpoints, sorted by name.
+type Tree<'a> = BTreeMap<&'a str, BTreeMap<&'a str, BTreeMap<&'a str, Vec<&'a Spec>>>>;
+
+fn tree(specs: &[Spec]) -> Tree<'_> {
+    let mut tree = Tree::new();
+    for spec in specs {
+        let mut parts = spec.id.split('.');
+        let service = parts.next().unwrap_or("api");
+        let version = parts.next().unwrap_or("unversioned");
+        tree.entry(service)
+            .or_default()
+            .entry(version)
+            .or_default()
+            .entry(resource_of(spec))
+            .or_default()
+            .push(spec);
+    }
+    for versions in tree.values_mut() {
+        for resources in versions.values_mut() {
+            for endpoints in resources.values_mut() {
+                endpoints.sort_by(|a, b| a.id.cmp(&b.id));
+            }
+        }
+    }
+    tree
+}
+
+/// The `Name<'a>` struct of one level, with `new` and the accessors of the level below.
+fn level_struct(name: &Ident, doc: &str, children: &[(Ident, Ident, String)]) -> TokenStream {
+    let doc = doc_attrs(doc);
+    let accessors = children.iter().map(|(module, ty, doc)| {
+        let doc = doc_attrs(doc);
+        quote! {
+            #doc
+            pub fn #module(&self) -> #module::#ty<'a> {
+                #module::#ty::new(self.core)
+            }
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Clone, Copy, Debug)]
+        pub struct #name<'a> {
+            core: &'a feishu_runtime::Client,
+        }
+
+        impl<'a> #name<'a> {
+            pub(crate) fn new(core: &'a feishu_runtime::Client) -> Self {
+                Self { core }
+            }
+
+            #( #accessors )*
+        }
+    }
+}
+
+pub fn source_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFile>, EmitError> {
+    let mut files = Vec::new();
+    let tree = tree(specs);
+    let mut services = Vec::new();
+    for (service, versions) in &tree {
+        let service_mod = ident(&snake(service));
+        let service_ty = format_ident!("{}", camel(service));
+        let mut version_children = Vec::new();
+        for (version, resources) in versions {
+            let version_mod = ident(&snake(version));
+            let version_ty = format_ident!("{}", camel(version));
+            let mut resource_children = Vec::new();
+            for (resource, endpoints) in resources {
+                let resource_mod = ident(&snake(resource));
+                let resource_ty = format_ident!("{}", camel(resource));
+                let dir = format!("src/{}/{}/{}", service_mod, version_mod, resource_mod)
+                    .replace("r#", "");
+                files.extend(resource_files(
+                    &dir,
+                    service,
+                    version,
+                    resource,
+                    &resource_ty,
+                    endpoints,
+                )?);
+                resource_children.push((
+                    resource_mod,
+                    resource_ty,
+                    format!("The `{resource}` resource."),
+                ));
+            }
+            let mods = resource_children.iter().map(|(m, _, _)| m);
+            let doc = format!("Version `{version}` of the `{service}` service.");
+            let body = level_struct(&version_ty, &doc, &resource_children);
+            let module_doc = inner_doc_attrs(&doc);
+            let tokens = quote! { #module_doc #( pub mod #mods; )* #body };
+            let path = format!("src/{}/{}/mod.rs", service_mod, version_mod).replace("r#", "");
+            files.push(rust_file(
+                &path,
+                &format!("the `{service}.{version}` pages"),
+                tokens,
+            )?);
+            version_children.push((version_mod, version_ty, format!("Version `{version}`.")));
+        }
+        let mods = version_children.iter().map(|(m, _, _)| m);
+        let doc = format!("The `{service}` service.");
+        let body = level_struct(&service_ty, &doc, &version_children);
+        let module_doc = inner_doc_attrs(&doc);
+        let tokens = quote! { #module_doc #( pub mod #mods; )* #body };
+        let path = format!("src/{}/mod.rs", service_mod).replace("r#", "");
+        files.push(rust_file(&path, &format!("the `{service}` pages"), tokens)?);
+        services.push((service_mod, service_ty, format!("The `{service}` service.")));
+    }
+    files.extend(lib_files(&services, specs.len(), crate_name)?);
+    Ok(files)
+}
+
+fn resource_files(
+    dir: &str,
+    service: &str,
+    version: &str,
+    resource: &str,
+    resource_ty: &Ident,
+    endpoints: &[&Spec],
+) -> Result<Vec<GeneratedFile>, EmitError> {
+    let mut files = Vec::new();
+    let mut mods = Vec::new();
+    let mut reexports = Vec::new();
+    let mut methods = Vec::new();
+    for spec in endpoints {
+        let names = Names::of(spec);
+        let file_name = names.method.to_string().replace("r#", "");
+        files.push(rust_file(
+            &format!("{dir}/{file_name}.rs"),
+            &spec.source,
+            endpoint::module(spec)?,
+        )?);
+        let (module, request, response) = (&names.method, &names.request, &names.response);
+        reexports.push(match spec.request {
+            Some(_) => {
+                let body = &names.body;
+                quote! { pub use #module::{#request, #body, #response}; }
+            }
+            None => quote! { pub use #module::{#request, #response}; },
+        });
+        mods.push(module.clone());
+        methods.push(endpoint::client_method(spec));
+    }
+    let doc = format!("The `{resource}` resource of `{service}` `{version}`.");
+    let module_doc = inner_doc_attrs(&doc);
+    let struct_doc = doc_attrs(&format!("Calls on the `{resource}` resource."));
+    let tokens = quote! {
+        #module_doc
+        #( pub mod #mods; )*
+        #( #reexports )*
+
+        #struct_doc
+        #[derive(Clone, Copy, Debug)]
+        pub struct #resource_ty<'a> {
+            core: &'a feishu_runtime::Client,
+        }
+
+        impl<'a> #resource_ty<'a> {
+            pub(crate) fn new(core: &'a feishu_runtime::Client) -> Self {
+                Self { core }
+            }
+
+            #( #methods )*
+        }
+    };
+    files.push(rust_file(
+        &format!("{dir}/mod.rs"),
+        &format!("the `{service}.{version}.{resource}` pages"),
+        tokens,
+    )?);
+    Ok(files)
+}
+
+/// `lib.rs` declares the modules; `client.rs` holds [`Client`]. Generated modules are
+/// marked `#[rustfmt::skip]`: prettyplease formats them, and `cargo fmt` on the workspace
+/// must not fight it.
+fn lib_files(
+    services: &[(Ident, Ident, String)],
+    page_count: usize,
+    crate_name: &str,
+) -> Result<Vec<GeneratedFile>, EmitError> {
+    let origin = format!("{page_count} documentation page(s)");
+    let doc = own_inner_doc_attrs(&LIB_DOC.replace("feishu_api", &crate_name.replace('-', "_")));
+    let mods = services.iter().map(|(m, _, _)| m);
+    let lib = quote! {
+        #doc
+        #![forbid(unsafe_code)]
+
+        pub use feishu_runtime as runtime;
+        pub use feishu_runtime::{Error, Result};
+
+        #[rustfmt::skip]
+        mod client;
+        pub use client::Client;
+
+        #( #[rustfmt::skip] pub mod #mods; )*
+    };
+    let accessors = services.iter().map(|(module, ty, doc)| {
+        let doc = doc_attrs(doc);
+        quote! {
+            #doc
+            pub fn #module(&self) -> crate::#module::#ty<'_> {
+                crate::#module::#ty::new(&self.core)
+            }
+        }
+    });
+    let client = quote! {
+        //! [`Client`], the entry point to every service.
+
+        /// The API client: `client.<service>().<version>().<resource>().<method>(request)`.
+        ///
+        /// Wraps a [`feishu_runtime::Client`], which holds the base URL, credentials and
+        /// connection pool; clones are cheap and share them.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            core: feishu_runtime::Client,
+        }
+
+        impl Client {
+            pub fn new(core: feishu_runtime::Client) -> Self {
+                Client { core }
+            }
+
+            /// The runtime client underneath, e.g. for
+            /// [`feishu_runtime::Client::with_access_token`].
+            pub fn core(&self) -> &feishu_runtime::Client {
+                &self.core
+            }
+
+            #( #accessors )*
+        }
+
+        impl From<feishu_runtime::Client> for Client {
+            fn from(core: feishu_runtime::Client) -> Self {
+                Client::new(core)
+            }
+        }
+    };
+    Ok(vec![
+        rust_file("src/lib.rs", &origin, lib)?,
+        rust_file("src/client.rs", &origin, client)?,
+    ])
+}
+
+const LIB_DOC: &str =
+    "Feishu / Lark Open Platform API client, generated by feishu-codegen from the API
+documentation pages. Every endpoint has a request type with a builder, typed body and
+response structs, its documented error codes, and a method on [`Client`].
+
+```no_run
+# async fn run() -> feishu_api::Result<()> {
+use feishu_api::{Client, runtime};
+
+let core = runtime::Client::builder()
+    .app_credentials(\"cli_a1b2c3\", \"app secret\")
+    .build()?;
+let client = Client::new(core);
+# let _ = client;
+# Ok(())
+# }
+```";

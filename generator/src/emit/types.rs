@@ -1,0 +1,310 @@
+//! IR fields → Rust structs, one endpoint module at a time. Nested objects become named
+//! structs; a name is reused when the same fields come back and made distinct (prefixed by
+//! the parent type) when different fields would claim it.
+
+use std::collections::{HashMap, HashSet};
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::quote;
+
+use super::EmitError;
+use super::docs::{doc_attrs, field_doc};
+use super::naming::{camel, ident, snake};
+use crate::spec::{Field, FieldType};
+
+/// Which way a type travels. Request fields follow the page's required flags; response
+/// fields are all `Option`, because a reply may leave out anything and must still decode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Side {
+    Request,
+    Response,
+}
+
+/// The structs of one endpoint module.
+pub struct Types<'a> {
+    /// Endpoint id, for error messages.
+    endpoint: &'a str,
+    /// Struct definitions in the order they were first named (parents before children).
+    items: Vec<Option<TokenStream>>,
+    defined: HashMap<String, (Side, Vec<Field>)>,
+    /// Structs that got a `validate` method.
+    validating: HashSet<String>,
+}
+
+impl<'a> Types<'a> {
+    /// `reserved`: names the module uses for other items.
+    pub fn new(endpoint: &'a str, reserved: &[&str]) -> Self {
+        let defined = reserved
+            .iter()
+            .map(|name| (name.to_string(), (Side::Request, Vec::new())))
+            .collect();
+        Types {
+            endpoint,
+            items: Vec::new(),
+            defined,
+            validating: HashSet::new(),
+        }
+    }
+
+    pub fn into_items(self) -> TokenStream {
+        let items = self.items.into_iter().flatten();
+        quote! { #( #items )* }
+    }
+
+    pub fn has_validate(&self, type_name: &str) -> bool {
+        self.validating.contains(type_name)
+    }
+
+    /// Define a struct with exactly the name given (top-level types).
+    pub fn define_named(
+        &mut self,
+        name: &str,
+        doc: &str,
+        fields: &[Field],
+        side: Side,
+    ) -> Result<Ident, EmitError> {
+        self.defined
+            .insert(name.to_string(), (side, fields.to_vec()));
+        self.write_struct(name, doc, fields, side)
+    }
+
+    /// Define a struct for a nested object, or reuse one with the same fields.
+    fn define_nested(
+        &mut self,
+        preferred: &str,
+        parent: &str,
+        doc: &str,
+        fields: &[Field],
+        side: Side,
+    ) -> Result<Ident, EmitError> {
+        let mut candidates = vec![preferred.to_string(), format!("{parent}{preferred}")];
+        candidates.extend((2..).take(100).map(|n| format!("{parent}{preferred}{n}")));
+        for name in candidates {
+            match self.defined.get(&name) {
+                Some((s, f)) if *s == side && f == fields => {
+                    return Ok(Ident::new(&name, Span::call_site()));
+                }
+                Some(_) => continue,
+                None => {
+                    self.defined.insert(name.clone(), (side, fields.to_vec()));
+                    return self.write_struct(&name, doc, fields, side);
+                }
+            }
+        }
+        Err(EmitError::new(
+            self.endpoint,
+            format!("no free type name for `{preferred}`"),
+        ))
+    }
+
+    fn write_struct(
+        &mut self,
+        name: &str,
+        doc: &str,
+        fields: &[Field],
+        side: Side,
+    ) -> Result<Ident, EmitError> {
+        let slot = self.items.len();
+        self.items.push(None);
+        let type_ident = Ident::new(name, Span::call_site());
+        let mut members = Vec::new();
+        let mut checks = Vec::new();
+        for field in fields {
+            let (value_ty, nested) = self.rust_type(field, name, side)?;
+            let member = ident(&snake(&field.name));
+            let optional = side == Side::Response || !field.is_required();
+            let doc = doc_attrs(&field_doc(field));
+            let rename = serde_rename(&member, &field.name);
+            let (ty, skip) = if optional {
+                (
+                    quote! { Option<#value_ty> },
+                    quote! { #[serde(default, skip_serializing_if = "Option::is_none")] },
+                )
+            } else {
+                (value_ty, quote! {})
+            };
+            members.push(quote! { #doc #rename #skip pub #member: #ty, });
+            if side == Side::Request {
+                let nested_validates = nested.as_deref().is_some_and(|t| self.has_validate(t));
+                if let Some(check) = value_checks(field, nested_validates, quote! { v }) {
+                    checks.push(if optional {
+                        quote! { if let Some(v) = &self.#member { #check } }
+                    } else {
+                        quote! { { let v = &self.#member; #check } }
+                    });
+                }
+            }
+        }
+        let doc = doc_attrs(doc);
+        let validate = (!checks.is_empty()).then(|| {
+            self.validating.insert(name.to_string());
+            quote! {
+                impl #type_ident {
+                    /// Checks the rules the documentation states for these fields.
+                    pub fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
+                        #( #checks )*
+                        Ok(())
+                    }
+                }
+            }
+        });
+        self.items[slot] = Some(quote! {
+            #doc
+            #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+            pub struct #type_ident { #( #members )* }
+            #validate
+        });
+        Ok(type_ident)
+    }
+
+    /// The Rust type of a field's value (without the `Option`), and the struct defined for
+    /// it when it is an object or an array of objects.
+    pub fn rust_type(
+        &mut self,
+        field: &Field,
+        parent: &str,
+        side: Side,
+    ) -> Result<(TokenStream, Option<String>), EmitError> {
+        let plain = |ty: TokenStream| Ok((ty, None));
+        match field.ty {
+            FieldType::String => plain(quote! { String }),
+            FieldType::Int => plain(quote! { i64 }),
+            FieldType::Int64 => plain(quote! { feishu_runtime::Int64 }),
+            FieldType::Float => plain(quote! { f64 }),
+            FieldType::Bool => plain(quote! { bool }),
+            FieldType::Any => plain(quote! { serde_json::Value }),
+            FieldType::Object if field.fields.is_empty() => {
+                plain(quote! { serde_json::Map<String, serde_json::Value> })
+            }
+            FieldType::Object => {
+                let doc = object_doc(field);
+                let ident =
+                    self.define_nested(&camel(&field.name), parent, &doc, &field.fields, side)?;
+                let name = ident.to_string();
+                Ok((quote! { #ident }, Some(name)))
+            }
+            FieldType::Array => {
+                let (inner, nested) = match &field.items {
+                    Some(items) => {
+                        let mut element = (**items).clone();
+                        element.name = singular(&field.name);
+                        self.rust_type(&element, parent, side)?
+                    }
+                    None => (quote! { serde_json::Value }, None),
+                };
+                Ok((quote! { Vec<#inner> }, nested))
+            }
+            FieldType::Map => {
+                let (inner, nested) = match &field.values {
+                    Some(values) => {
+                        let mut value = (**values).clone();
+                        value.name = format!("{}_value", field.name);
+                        self.rust_type(&value, parent, side)?
+                    }
+                    None => (quote! { serde_json::Value }, None),
+                };
+                Ok((
+                    quote! { std::collections::BTreeMap<String, #inner> },
+                    nested,
+                ))
+            }
+            FieldType::File => Err(EmitError::new(
+                self.endpoint,
+                format!(
+                    "field `{}` is a file upload (multipart), which the emitter does not generate yet",
+                    field.name
+                ),
+            )),
+        }
+    }
+}
+
+/// Checks for one field's value `v` (a reference), or `None` when nothing is checked.
+/// `nested_validates`: the field is an object (or array of objects) whose struct has a
+/// `validate` method.
+pub fn value_checks(field: &Field, nested_validates: bool, v: TokenStream) -> Option<TokenStream> {
+    let name = &field.name;
+    let r = &field.rules;
+    let mut checks = Vec::new();
+    let opt_u64 = |x: Option<u64>| match x.map(Literal::u64_unsuffixed) {
+        Some(x) => quote! { Some(#x) },
+        None => quote! { None },
+    };
+    let opt_f64 = |x: &Option<serde_json::Number>| match x
+        .as_ref()
+        .and_then(|n| n.as_f64())
+        .map(Literal::f64_unsuffixed)
+    {
+        Some(x) => quote! { Some(#x) },
+        None => quote! { None },
+    };
+    match field.ty {
+        FieldType::String => {
+            if r.min_length.is_some() || r.max_length.is_some() {
+                let (min, max) = (opt_u64(r.min_length), opt_u64(r.max_length));
+                checks.push(quote! { feishu_runtime::validate::length(#name, #v, #min, #max)?; });
+            }
+            if let Some(pattern) = &r.pattern {
+                checks.push(quote! { feishu_runtime::validate::pattern(#name, #v, #pattern)?; });
+            }
+        }
+        FieldType::Int | FieldType::Float | FieldType::Int64
+            if r.min.is_some() || r.max.is_some() =>
+        {
+            let (min, max) = (opt_f64(&r.min), opt_f64(&r.max));
+            let number = match field.ty {
+                FieldType::Int64 => quote! { #v.get() as f64 },
+                _ => quote! { *#v as f64 },
+            };
+            checks.push(quote! { feishu_runtime::validate::range(#name, #number, #min, #max)?; });
+        }
+        FieldType::Array => {
+            if r.min_items.is_some() || r.max_items.is_some() {
+                let (min, max) = (opt_u64(r.min_items), opt_u64(r.max_items));
+                checks.push(
+                    quote! { feishu_runtime::validate::items(#name, #v.len(), #min, #max)?; },
+                );
+            }
+            if let Some(items) = &field.items {
+                let mut element = (**items).clone();
+                element.name = format!("{name}[]");
+                if let Some(check) = value_checks(&element, nested_validates, quote! { item }) {
+                    checks.push(quote! { for item in #v { #check } });
+                }
+            }
+        }
+        FieldType::Object if nested_validates => {
+            checks.push(quote! { #v.validate().map_err(|e| e.within(#name))?; });
+        }
+        _ => {}
+    }
+    (!checks.is_empty()).then(|| quote! { #( #checks )* })
+}
+
+/// `#[serde(rename = "…")]` when the Rust name differs from the wire name.
+pub fn serde_rename(member: &Ident, wire: &str) -> TokenStream {
+    let rust = member.to_string();
+    if rust.trim_start_matches("r#") == wire {
+        quote! {}
+    } else {
+        quote! { #[serde(rename = #wire)] }
+    }
+}
+
+fn object_doc(field: &Field) -> String {
+    match &field.description {
+        Some(description) => description.clone(),
+        None => format!("The `{}` object.", field.name.trim_end_matches("[]")),
+    }
+}
+
+/// `items` → `item`, `periods` → `period`: the name of one element of an array field.
+fn singular(name: &str) -> String {
+    if let Some(stem) = name.strip_suffix("ies").filter(|s| s.len() > 1) {
+        return format!("{stem}y");
+    }
+    match name.strip_suffix('s') {
+        Some(stem) if stem.len() > 2 && !stem.ends_with('s') => stem.to_string(),
+        _ => format!("{name}_item"),
+    }
+}
