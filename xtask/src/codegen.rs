@@ -1,0 +1,98 @@
+//! `cargo xtask codegen [--check]`: specs/pages → specs/ir + generated/, all or nothing.
+
+use std::error::Error;
+use std::path::{Path, PathBuf};
+
+use feishu_codegen::emit::{EmitOptions, emit_crate};
+use feishu_codegen::parse::Outcome;
+use feishu_codegen::spec::{Spec, check, yaml};
+
+use crate::files::{Tree, differences, replace_dir};
+use crate::pages::{collect, parse_all, print_diagnostics};
+
+/// The workspace root: xtask lives one level below it.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// The two trees codegen owns, computed in memory; `None` (after saying why) when any page
+/// failed, so nothing is written.
+pub fn outputs(root: &Path) -> Result<Option<(Tree, Tree)>, Box<dyn Error>> {
+    let files = collect(&[root.join("specs/pages")])?;
+    let parsed = parse_all(&files, Some(root));
+    print_diagnostics(&parsed);
+    let mut problems = Vec::new();
+    let mut specs: Vec<Spec> = Vec::new();
+    for page in parsed {
+        if page.failed() {
+            problems.push(format!("{}: page has errors (see above)", page.file));
+            continue;
+        }
+        if let Outcome::Endpoint(spec) = page.outcome {
+            problems.extend(
+                check::check(&spec)
+                    .into_iter()
+                    .map(|p| format!("{}: {p}", page.file)),
+            );
+            specs.push(*spec);
+        }
+    }
+    if !problems.is_empty() {
+        eprintln!(
+            "codegen failed; nothing was written:\n  {}",
+            problems.join("\n  ")
+        );
+        return Ok(None);
+    }
+    let mut ir = Tree::new();
+    for spec in &specs {
+        ir.insert(spec.ir_path(), yaml::to_string(spec)?);
+    }
+    let generated = emit_crate(&specs, &EmitOptions::default())?
+        .into_iter()
+        .map(|file| (file.path, file.contents))
+        .collect();
+    Ok(Some((ir, generated)))
+}
+
+/// True when everything is (or now is) up to date.
+pub fn run(root: &Path, check_only: bool) -> Result<bool, Box<dyn Error>> {
+    let Some((ir, generated)) = outputs(root)? else {
+        return Ok(false);
+    };
+    let targets = [
+        (root.join("specs/ir"), ir),
+        (root.join("generated"), generated),
+    ];
+    let mut stale = Vec::new();
+    for (dir, tree) in &targets {
+        stale.extend(differences(dir, tree)?);
+    }
+    if stale.is_empty() {
+        eprintln!("codegen: specs/ir and generated/ are up to date");
+        return Ok(true);
+    }
+    if check_only {
+        for line in &stale {
+            eprintln!("{line}");
+        }
+        eprintln!(
+            "codegen --check: {} file(s) differ; run `cargo xtask codegen`",
+            stale.len()
+        );
+        return Ok(false);
+    }
+    for (dir, tree) in &targets {
+        if !differences(dir, tree)?.is_empty() {
+            replace_dir(dir, tree)?;
+        }
+    }
+    eprintln!(
+        "codegen: wrote specs/ir and generated/ ({} file(s) changed)",
+        stale.len()
+    );
+    Ok(true)
+}

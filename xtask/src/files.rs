@@ -1,0 +1,116 @@
+//! Writing output so that a failed run never leaves half-written files: single files go
+//! through a temp file and a rename, whole trees are built beside the target and swapped in.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Relative path (with `/`) → contents.
+pub type Tree = BTreeMap<String, String>;
+
+/// Write one file atomically: a temp file in the same directory, then a rename.
+pub fn write_atomic(path: &Path, contents: &str) -> io::Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    fs::write(&temp, contents)?;
+    fs::rename(&temp, path).inspect_err(|_| {
+        let _ = fs::remove_file(&temp);
+    })
+}
+
+/// Every file under `dir`, relative, with `/` separators. A missing dir is empty.
+pub fn read_tree(dir: &Path) -> io::Result<Tree> {
+    let mut tree = Tree::new();
+    if dir.exists() {
+        read_into(dir, dir, &mut tree)?;
+    }
+    Ok(tree)
+}
+
+fn read_into(root: &Path, dir: &Path, tree: &mut Tree) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            read_into(root, &path, tree)?;
+        } else {
+            let relative = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            // Unreadable (non-UTF-8) files count as different from anything we would write.
+            let contents = fs::read_to_string(&path).unwrap_or_else(|_| String::from("\u{0}"));
+            tree.insert(relative, contents);
+        }
+    }
+    Ok(())
+}
+
+/// How the tree on disk differs from the wanted one: `stale`, `missing` and `extra` lines.
+pub fn differences(dir: &Path, wanted: &Tree) -> io::Result<Vec<String>> {
+    let actual = read_tree(dir)?;
+    let shown = |rel: &str| dir.join(rel).display().to_string();
+    let mut out = Vec::new();
+    for (rel, contents) in wanted {
+        match actual.get(rel) {
+            None => out.push(format!("missing: {}", shown(rel))),
+            Some(current) if current != contents => out.push(format!("stale: {}", shown(rel))),
+            Some(_) => {}
+        }
+    }
+    for rel in actual.keys().filter(|rel| !wanted.contains_key(*rel)) {
+        out.push(format!("extra: {}", shown(rel)));
+    }
+    Ok(out)
+}
+
+/// Replace the directory `dir` with exactly `tree`: written beside it, then swapped in by
+/// renames. If anything fails, the old directory is left (or put back) as it was.
+pub fn replace_dir(dir: &Path, tree: &Tree) -> io::Result<()> {
+    let staging = sibling(dir, "staging");
+    let old = sibling(dir, "old");
+    for leftover in [&staging, &old] {
+        if leftover.exists() {
+            fs::remove_dir_all(leftover)?;
+        }
+    }
+    let written = tree.iter().try_for_each(|(rel, contents)| {
+        let path = staging.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(path, contents)
+    });
+    if let Err(err) = written {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(err);
+    }
+    if dir.exists() {
+        fs::rename(dir, &old)?;
+    }
+    if let Err(err) = fs::rename(&staging, dir) {
+        if old.exists() {
+            fs::rename(&old, dir)?;
+        }
+        return Err(err);
+    }
+    if old.exists() {
+        fs::remove_dir_all(&old)?;
+    }
+    Ok(())
+}
+
+fn sibling(dir: &Path, suffix: &str) -> PathBuf {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    dir.with_file_name(format!(".{name}.{suffix}"))
+}

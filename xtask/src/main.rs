@@ -1,0 +1,57 @@
+//! `cargo xtask codegen [--check]` and `cargo xtask parse <FILE|DIR>... --out <DIR>`.
+
+mod codegen;
+mod files;
+mod pages;
+mod parse_cmd;
+mod report;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "xtask", about = "feishu-codegen tasks")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Rewrite specs/ir/ and generated/ from specs/pages/.
+    Codegen {
+        /// Write nothing; exit non-zero naming each checked-in file that is stale.
+        #[arg(long)]
+        check: bool,
+        /// The repository to work on (default: this workspace).
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
+    /// Parse pages (files or directories of .md) into YAML specs plus report.json in --out.
+    Parse {
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Codegen { check, root } => {
+            codegen::run(&root.unwrap_or_else(codegen::repo_root), check)
+        }
+        Command::Parse { inputs, out } => parse_cmd::run(&inputs, &out),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(2)
+        }
+    }
+}

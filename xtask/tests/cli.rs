@@ -1,0 +1,197 @@
+//! The xtask commands as a user runs them: exit codes, files written, files left alone.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .output()
+        .expect("xtask runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn seed_page() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/pages/aily/v1/aily_session/update.md")
+}
+
+/// A small endpoint page of our own, with no SDK sample (so its id comes from the path).
+const PERIODS_PAGE: &str = "## 获取周期\n\n获取周期列表。\n\n## 请求\n\n| 基本 | |\n| --- | --- |\n| HTTP URL | `https://open.feishu.cn/open-apis/okr/v1/periods` |\n| HTTP Method | GET |\n| 支持的访问令牌 | tenant_access_token |\n\n### 查询参数\n\n| 参数名 | 类型 | 必填 | 描述 |\n| ------ | ---- | ---- | ---- |\n| page_size | int | 否 |\n";
+
+const GUIDE_PAGE: &str = "# 接入指南\n\n这是一篇指南，不是接口页面。\n";
+
+fn write(path: &Path, text: &str) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+#[test]
+fn parse_writes_good_pages_and_fails_on_bad_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("pages");
+    fs::create_dir_all(&pages).unwrap();
+    fs::copy(seed_page(), pages.join("seed.md")).unwrap();
+    write(&pages.join("okr/periods.md"), PERIODS_PAGE);
+    write(&pages.join("guide.md"), GUIDE_PAGE);
+    fs::write(pages.join("binary.md"), b"## \xff\xfe\n").unwrap();
+    let out = dir.path().join("out");
+
+    let output = xtask(&[
+        "parse",
+        pages.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    let pages_shown = pages.display().to_string();
+    assert!(err.contains(&format!("{pages_shown}/okr/periods.md:17: error[missing-cell]: row `page_size` has 3 of the table's 4 cells; row skipped")), "{err}");
+    assert!(
+        err.contains(&format!("{pages_shown}/guide.md:1: error[missing-basics]")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{pages_shown}/binary.md:1: error[unreadable]: not UTF-8 text (byte 3)"
+        )),
+        "{err}"
+    );
+
+    // Good pages are written even though others failed; the page with a bad row too.
+    let seed_yaml = fs::read_to_string(out.join("aily/v1/aily_session/update.yaml")).unwrap();
+    assert!(
+        seed_yaml.starts_with("id: aily.v1.aily_session.update\n"),
+        "{seed_yaml}"
+    );
+    assert!(out.join("okr/v1/periods/get.yaml").exists());
+
+    let report: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["pages"], 4);
+    assert_eq!(report["endpoints"], 2);
+    assert_eq!(report["failed"], 3);
+    assert_eq!(report["panics"], 0);
+    assert_eq!(report["diagnostics_by_kind"]["missing-cell"], 1);
+    assert_eq!(report["diagnostics_by_kind"]["id-from-path"], 1);
+}
+
+#[test]
+fn parse_of_good_pages_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let output = xtask(&[
+        "parse",
+        seed_page().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let names: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let mut names = names;
+    names.sort();
+    assert_eq!(names, ["aily", "report.json"]);
+}
+
+#[test]
+fn parse_of_a_missing_path_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = xtask(&[
+        "parse",
+        "/no/such/page.md",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("/no/such/page.md"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn codegen_writes_checks_and_keeps_old_output_on_failure() {
+    let root = tempfile::tempdir().unwrap();
+    let root = root.path();
+    let page = root.join("specs/pages/aily/v1/aily_session/update.md");
+    write(&page, &fs::read_to_string(seed_page()).unwrap());
+    let root_arg = root.to_str().unwrap();
+
+    let output = xtask(&["codegen", "--root", root_arg]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let lib = root.join("generated/src/lib.rs");
+    let yaml = root.join("specs/ir/aily/v1/aily_session/update.yaml");
+    assert!(lib.exists() && yaml.exists());
+    assert!(
+        root.join("generated/src/aily/v1/aily_session/update.rs")
+            .exists()
+    );
+    assert!(root.join("generated/tests/endpoints/cases.rs").exists());
+
+    // Up to date: --check passes, and codegen again changes nothing.
+    assert_eq!(
+        xtask(&["codegen", "--check", "--root", root_arg])
+            .status
+            .code(),
+        Some(0)
+    );
+    let before = fs::metadata(&lib).unwrap().modified().unwrap();
+    let again = xtask(&["codegen", "--root", root_arg]);
+    assert!(stderr(&again).contains("up to date"), "{}", stderr(&again));
+    assert_eq!(fs::metadata(&lib).unwrap().modified().unwrap(), before);
+
+    // Stale, extra and missing files are each named.
+    fs::write(&lib, "// edited by hand\n").unwrap();
+    write(&root.join("generated/src/extra.rs"), "\n");
+    fs::remove_file(&yaml).unwrap();
+    let output = xtask(&["codegen", "--check", "--root", root_arg]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains(&format!("stale: {}", lib.display())), "{err}");
+    assert!(
+        err.contains(&format!(
+            "extra: {}",
+            root.join("generated/src/extra.rs").display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("missing: {}", yaml.display())),
+        "{err}"
+    );
+    assert!(err.contains("3 file(s) differ"), "{err}");
+
+    // A failing page: nothing is written, the hand edit survives.
+    write(&root.join("specs/pages/broken.md"), GUIDE_PAGE);
+    let output = xtask(&["codegen", "--root", root_arg]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(
+        err.contains("specs/pages/broken.md:1: error[missing-basics]"),
+        "{err}"
+    );
+    assert!(err.contains("codegen failed; nothing was written"), "{err}");
+    assert_eq!(fs::read_to_string(&lib).unwrap(), "// edited by hand\n");
+    assert!(!yaml.exists());
+
+    // Fixed again: codegen restores exactly what --check expects, and removes the extra file.
+    fs::remove_file(root.join("specs/pages/broken.md")).unwrap();
+    assert_eq!(
+        xtask(&["codegen", "--root", root_arg]).status.code(),
+        Some(0)
+    );
+    assert!(!root.join("generated/src/extra.rs").exists());
+    assert_eq!(
+        xtask(&["codegen", "--check", "--root", root_arg])
+            .status
+            .code(),
+        Some(0)
+    );
+}
