@@ -1,0 +1,162 @@
+//! Broken pages: each gives a diagnostic naming file and line, never a panic, and the rest
+//! of the page is still read.
+
+use std::path::Path;
+
+use feishu_codegen::diagnostics::{Diagnostic, Kind, Level};
+use feishu_codegen::parse::{Outcome, parse_page};
+use feishu_codegen::spec::{FieldType, Spec};
+
+const FILE: &str = "pages/broken.md";
+
+fn seed_text() -> String {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/pages/aily/v1/aily_session/update.md");
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// The seed with one line replaced; returns the page and that line's 1-based number.
+fn seed_with(old_line_start: &str, new_line: &str) -> (String, usize) {
+    let text = seed_text();
+    let index = text
+        .lines()
+        .position(|l| l.starts_with(old_line_start))
+        .expect("line to replace");
+    let lines: Vec<&str> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| if i == index { new_line } else { l })
+        .collect();
+    (lines.join("\n"), index + 1)
+}
+
+fn endpoint(text: &str) -> Spec {
+    match parse_page(FILE, text) {
+        Outcome::Endpoint(spec) => *spec,
+        other => panic!("expected an endpoint, got {other:?}"),
+    }
+}
+
+#[test]
+fn page_without_basics_table_fails_at_its_first_line() {
+    let text = "## 某个指南\n\n这不是接口页面。\n\n| a | b |\n| - | - |\n| 1 | 2 |\n";
+    let Outcome::Failed { diagnostics } = parse_page(FILE, text) else {
+        panic!("must fail")
+    };
+    assert_eq!(
+        diagnostics,
+        [Diagnostic {
+            line: 1,
+            level: Level::Error,
+            kind: Kind::MissingBasics,
+            message: "no `| 基本 | |` table with the HTTP URL and method: not a page this parser can read".into(),
+        }]
+    );
+    assert_eq!(
+        diagnostics[0].display(FILE).to_string(),
+        "pages/broken.md:1: error[missing-basics]: no `| 基本 | |` table with the HTTP URL and method: not a page this parser can read"
+    );
+}
+
+#[test]
+fn basics_table_without_method_fails_at_the_table() {
+    let (text, _) = seed_with("| HTTP Method |", "| 其他 | PUT |");
+    let table_line = text.lines().position(|l| l.starts_with("| 基本")).unwrap() + 1;
+    let Outcome::Failed { diagnostics } = parse_page(FILE, &text) else {
+        panic!("must fail")
+    };
+    assert_eq!(diagnostics.len(), 1);
+    assert_eq!(
+        (diagnostics[0].line, diagnostics[0].kind),
+        (table_line, Kind::MissingBasics)
+    );
+}
+
+#[test]
+fn row_with_missing_cells_is_reported_and_skipped() {
+    let (text, line) = seed_with("| metadata |", "| metadata | string |");
+    let spec = endpoint(&text);
+    assert_eq!(
+        spec.diagnostics,
+        [Diagnostic {
+            line,
+            level: Level::Error,
+            kind: Kind::MissingCell,
+            message: "row `metadata` has 2 of the table's 4 cells; row skipped".into(),
+        }]
+    );
+    assert!(spec.has_errors());
+    let fields = spec.request.unwrap().fields;
+    assert_eq!(fields.len(), 1);
+    assert_eq!(fields[0].name, "channel_context");
+}
+
+#[test]
+fn unknown_type_becomes_any_with_a_warning() {
+    let (text, line) = seed_with("| metadata |", "| metadata | strnig | 否 | 自定义变量 |");
+    let spec = endpoint(&text);
+    assert_eq!(
+        spec.diagnostics,
+        [Diagnostic {
+            line,
+            level: Level::Warning,
+            kind: Kind::UnknownType,
+            message: "field `metadata`: unknown type `strnig`, read as `any`".into(),
+        }]
+    );
+    assert!(!spec.has_errors());
+    let request = spec.request.unwrap();
+    assert_eq!(request.fields[1].ty, FieldType::Any);
+}
+
+#[test]
+fn invalid_json_example_names_the_line_inside_the_block() {
+    let (text, line) = seed_with("    \"metadata\": \"{}\"", "    \"metadata\": [}");
+    let spec = endpoint(&text);
+    assert_eq!(spec.diagnostics.len(), 1, "{:?}", spec.diagnostics);
+    let d = &spec.diagnostics[0];
+    assert_eq!(
+        (d.line, d.level, d.kind),
+        (line, Level::Error, Kind::InvalidExample)
+    );
+    assert!(
+        d.message.starts_with("请求体示例 is not valid JSON: "),
+        "{}",
+        d.message
+    );
+    // The rest of the page is still read.
+    assert_eq!(spec.id, "aily.v1.aily_session.update");
+    assert!(spec.request.unwrap().example.is_none());
+    assert!(spec.response.unwrap().example.is_some());
+}
+
+#[test]
+fn unknown_rule_phrase_is_a_warning() {
+    let (text, line) = seed_with(
+        "| metadata |",
+        "| metadata | string | 否 | 变量 <br> **数据校验规则**:<br>最大长度: 255必须是 JSON |",
+    );
+    let spec = endpoint(&text);
+    assert_eq!(spec.diagnostics.len(), 1);
+    assert_eq!(
+        (spec.diagnostics[0].line, spec.diagnostics[0].kind),
+        (line, Kind::UnknownRule)
+    );
+    assert_eq!(
+        spec.diagnostics[0].message,
+        "field `metadata`: rule `必须是 JSON` not understood"
+    );
+    assert_eq!(spec.request.unwrap().fields[1].rules.max_length, Some(255));
+}
+
+#[test]
+fn truncated_pages_never_panic() {
+    let text = seed_text();
+    let mut cut = 0;
+    while cut < text.len() {
+        if text.is_char_boundary(cut) {
+            let _ = parse_page(FILE, &text[..cut]);
+        }
+        cut += 97;
+    }
+}
