@@ -38,8 +38,19 @@ fn endpoint(text: &str) -> Spec {
 }
 
 #[test]
-fn page_without_basics_table_fails_at_its_first_line() {
+fn guide_page_is_skipped_with_a_reason() {
     let text = "## 某个指南\n\n这不是接口页面。\n\n| a | b |\n| - | - |\n| 1 | 2 |\n";
+    assert_eq!(
+        parse_page(FILE, text),
+        Outcome::Skipped {
+            reason: "not an endpoint page: no HTTP URL and no /open-apis/ path".into()
+        }
+    );
+}
+
+#[test]
+fn page_without_basics_table_fails_at_its_first_line() {
+    let text = "## 某个接口\n\nHTTP URL: https://open.feishu.cn/open-apis/x/v1/y\n\n| a | b |\n| - | - |\n| 1 | 2 |\n";
     let Outcome::Failed { diagnostics } = parse_page(FILE, text) else {
         panic!("must fail")
     };
@@ -110,8 +121,37 @@ fn unknown_type_becomes_any_with_a_warning() {
 }
 
 #[test]
-fn invalid_json_example_names_the_line_inside_the_block() {
+fn invalid_request_example_is_a_warning_when_the_table_covers_it() {
     let (text, line) = seed_with("    \"metadata\": \"{}\"", "    \"metadata\": [}");
+    let spec = endpoint(&text);
+    assert_eq!(spec.diagnostics.len(), 1, "{:?}", spec.diagnostics);
+    let d = &spec.diagnostics[0];
+    assert_eq!(
+        (d.line, d.level, d.kind),
+        (line, Level::Warning, Kind::InvalidExample)
+    );
+    assert!(
+        d.message.starts_with("请求体示例 is not valid JSON: "),
+        "{}",
+        d.message
+    );
+    assert!(
+        d.message.ends_with("; the table describes these fields"),
+        "{}",
+        d.message
+    );
+    // The rest of the page is still read.
+    assert_eq!(spec.id, "aily.v1.aily_session.update");
+    assert_eq!(spec.request.unwrap().fields.len(), 2);
+    assert!(spec.response.unwrap().example.is_some());
+}
+
+#[test]
+fn invalid_response_example_is_an_error_when_it_is_the_only_description() {
+    let (text, line) = seed_with(
+        "            \"created_by\"",
+        "            \"created_by\": 1794840334557292\",",
+    );
     let spec = endpoint(&text);
     assert_eq!(spec.diagnostics.len(), 1, "{:?}", spec.diagnostics);
     let d = &spec.diagnostics[0];
@@ -120,14 +160,35 @@ fn invalid_json_example_names_the_line_inside_the_block() {
         (line, Level::Error, Kind::InvalidExample)
     );
     assert!(
-        d.message.starts_with("请求体示例 is not valid JSON: "),
+        d.message.starts_with("响应示例 is not valid JSON: "),
         "{}",
         d.message
     );
-    // The rest of the page is still read.
-    assert_eq!(spec.id, "aily.v1.aily_session.update");
-    assert!(spec.request.unwrap().example.is_none());
-    assert!(spec.response.unwrap().example.is_some());
+    assert!(spec.has_errors());
+    assert!(spec.response.is_none());
+}
+
+#[test]
+fn json_with_comments_and_trailing_commas_is_repaired_with_a_warning() {
+    let (text, line) = seed_with(
+        "    \"metadata\": \"{}\"",
+        "    \"metadata\": \"{}\", // 自定义变量",
+    );
+    let spec = endpoint(&text);
+    let example_line = line - 2;
+    assert_eq!(
+        spec.diagnostics,
+        [Diagnostic {
+            line: example_line,
+            level: Level::Warning,
+            kind: Kind::InvalidExample,
+            message: "请求体示例 is not valid JSON as written (comments, trailing commas or `...`); read after repairs".into(),
+        }]
+    );
+    assert_eq!(
+        spec.request.unwrap().example,
+        Some(serde_json::json!({"channel_context": "{}", "metadata": "{}"}))
+    );
 }
 
 #[test]

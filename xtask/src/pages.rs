@@ -1,18 +1,21 @@
 //! Finding pages and parsing them, one result per page whatever happens to it.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 use feishu_codegen::diagnostics::{Diagnostic, Kind};
-use feishu_codegen::parse::{Outcome, parse_page};
+use feishu_codegen::parse::{Dialect, Outcome, dialect, parse_page};
+use feishu_codegen::spec::Spec;
 
 /// One page and what came of it.
 pub struct Parsed {
     /// The page's path as shown to the user and written into `source:`.
     pub file: String,
     pub outcome: Outcome,
+    /// The page's dialect, when it could be read as text.
+    pub dialect: Option<Dialect>,
 }
 
 impl Parsed {
@@ -73,30 +76,92 @@ pub fn display(path: &Path, base: Option<&Path>) -> String {
 }
 
 /// Parse every page. A page that cannot be read, or on which the parser panics, becomes a
-/// failed result; the others go on. Two pages with one id: the later one fails.
+/// failed result; the others go on. Several pages with one id: the best one (no errors,
+/// then the site source over renderings, then file order) is kept; the others are skipped
+/// when they describe the same method and path, and fail when they describe another.
 pub fn parse_all(files: &[PathBuf], base: Option<&Path>) -> Vec<Parsed> {
     let mut parsed: Vec<Parsed> = files
         .iter()
         .map(|path| parse_one(path, display(path, base)))
         .collect();
-    let mut seen: HashMap<String, String> = HashMap::new();
-    for page in &mut parsed {
-        let Outcome::Endpoint(spec) = &page.outcome else {
+    // One endpoint (method + path, whatever the parameters are called) in several pages.
+    for group in groups(&parsed, |spec| {
+        format!("{} {}", spec.http.method, normalized_path(&spec.http.path))
+    }) {
+        let keep = best(&parsed, group.clone());
+        let kept_file = parsed[keep].file.clone();
+        for other in group.into_iter().filter(|&i| i != keep) {
+            parsed[other].outcome = Outcome::Skipped {
+                reason: format!("same endpoint as {kept_file}"),
+            };
+        }
+    }
+    // One id for different endpoints.
+    for group in groups(&parsed, |spec| spec.id.clone()) {
+        let keep = best(&parsed, group.clone());
+        let Outcome::Endpoint(kept) = &parsed[keep].outcome else {
             continue;
         };
-        if let Some(first) = seen.get(&spec.id) {
-            page.outcome = Outcome::Failed {
-                diagnostics: vec![Diagnostic::error(
-                    1,
-                    Kind::DuplicateId,
-                    format!("endpoint id `{}` is also described by {first}", spec.id),
-                )],
+        let message = |spec: &Spec| {
+            format!(
+                "endpoint id `{}` ({} {}) is also used by {} ({} {})",
+                spec.id,
+                spec.http.method,
+                spec.http.path,
+                parsed[keep].file,
+                kept.http.method,
+                kept.http.path
+            )
+        };
+        let failures: Vec<(usize, String)> = group
+            .into_iter()
+            .filter(|&i| i != keep)
+            .filter_map(|i| match &parsed[i].outcome {
+                Outcome::Endpoint(spec) => Some((i, message(spec))),
+                _ => None,
+            })
+            .collect();
+        for (i, message) in failures {
+            parsed[i].outcome = Outcome::Failed {
+                diagnostics: vec![Diagnostic::error(1, Kind::DuplicateId, message)],
             };
-        } else {
-            seen.insert(spec.id.clone(), page.file.clone());
         }
     }
     parsed
+}
+
+/// Indexes of endpoint pages sharing a key, for each key shared by more than one.
+fn groups(parsed: &[Parsed], key: impl Fn(&Spec) -> String) -> Vec<Vec<usize>> {
+    let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, page) in parsed.iter().enumerate() {
+        if let Outcome::Endpoint(spec) = &page.outcome {
+            by_key.entry(key(spec)).or_default().push(i);
+        }
+    }
+    by_key.into_values().filter(|g| g.len() > 1).collect()
+}
+
+/// The page to keep: no errors first, then the site source (the richest dialect), then
+/// file order.
+fn best(parsed: &[Parsed], group: Vec<usize>) -> usize {
+    group
+        .into_iter()
+        .min_by_key(|&i| {
+            (
+                parsed[i].failed(),
+                parsed[i].dialect != Some(Dialect::SiteSource),
+                i,
+            )
+        })
+        .unwrap_or(0)
+}
+
+/// `/a/:app_token/b` and `/a/:appToken/b` are one path.
+fn normalized_path(path: &str) -> String {
+    path.split('/')
+        .map(|s| if s.starts_with(':') { ":" } else { s })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn parse_one(path: &Path, file: String) -> Parsed {
@@ -122,13 +187,23 @@ fn parse_one(path: &Path, file: String) -> Parsed {
                 }
             }
             Ok(text) => {
-                catch_unwind(AssertUnwindSafe(|| parse_page(&file, &text))).unwrap_or_else(|_| {
-                    failed(Kind::Panic, "the parser panicked on this page".to_string())
-                })
+                let outcome = catch_unwind(AssertUnwindSafe(|| parse_page(&file, &text)))
+                    .unwrap_or_else(|_| {
+                        failed(Kind::Panic, "the parser panicked on this page".to_string())
+                    });
+                return Parsed {
+                    file,
+                    outcome,
+                    dialect: Some(dialect(&text)),
+                };
             }
         },
     };
-    Parsed { file, outcome }
+    Parsed {
+        file,
+        outcome,
+        dialect: None,
+    }
 }
 
 /// Print each diagnostic as `file:line: level[kind]: message`.

@@ -24,6 +24,9 @@ const PERIODS_PAGE: &str = "## 获取周期\n\n获取周期列表。\n\n## 请�
 
 const GUIDE_PAGE: &str = "# 接入指南\n\n这是一篇指南，不是接口页面。\n";
 
+/// An endpoint page whose request table is gone.
+const BROKEN_PAGE: &str = "# 删除周期\n\nHTTP URL 见下文：`/open-apis/okr/v1/periods/:id`\n";
+
 fn write(path: &Path, text: &str) {
     fs::create_dir_all(path.parent().unwrap()).unwrap();
     fs::write(path, text).unwrap();
@@ -37,6 +40,7 @@ fn parse_writes_good_pages_and_fails_on_bad_ones() {
     fs::copy(seed_page(), pages.join("seed.md")).unwrap();
     write(&pages.join("okr/periods.md"), PERIODS_PAGE);
     write(&pages.join("guide.md"), GUIDE_PAGE);
+    write(&pages.join("broken.md"), BROKEN_PAGE);
     fs::write(pages.join("binary.md"), b"## \xff\xfe\n").unwrap();
     let out = dir.path().join("out");
 
@@ -51,9 +55,10 @@ fn parse_writes_good_pages_and_fails_on_bad_ones() {
     let pages_shown = pages.display().to_string();
     assert!(err.contains(&format!("{pages_shown}/okr/periods.md:17: error[missing-cell]: row `page_size` has 3 of the table's 4 cells; row skipped")), "{err}");
     assert!(
-        err.contains(&format!("{pages_shown}/guide.md:1: error[missing-basics]")),
+        err.contains(&format!("{pages_shown}/broken.md:1: error[missing-basics]")),
         "{err}"
     );
+    assert!(!err.contains("guide.md"), "{err}");
     assert!(
         err.contains(&format!(
             "{pages_shown}/binary.md:1: error[unreadable]: not UTF-8 text (byte 3)"
@@ -67,13 +72,17 @@ fn parse_writes_good_pages_and_fails_on_bad_ones() {
         seed_yaml.starts_with("id: aily.v1.aily_session.update\n"),
         "{seed_yaml}"
     );
-    assert!(out.join("okr/v1/periods/get.yaml").exists());
+    assert!(out.join("okr/v1/periods/list.yaml").exists());
 
     let report: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
-    assert_eq!(report["pages"], 4);
+    assert_eq!(report["pages"], 5);
     assert_eq!(report["endpoints"], 2);
     assert_eq!(report["failed"], 3);
+    assert_eq!(
+        report["skipped"][0]["reason"],
+        "not an endpoint page: no HTTP URL and no /open-apis/ path"
+    );
     assert_eq!(report["panics"], 0);
     assert_eq!(report["diagnostics_by_kind"]["missing-cell"], 1);
     assert_eq!(report["diagnostics_by_kind"]["id-from-path"], 1);
@@ -169,7 +178,7 @@ fn codegen_writes_checks_and_keeps_old_output_on_failure() {
     assert!(err.contains("3 file(s) differ"), "{err}");
 
     // A failing page: nothing is written, the hand edit survives.
-    write(&root.join("specs/pages/broken.md"), GUIDE_PAGE);
+    write(&root.join("specs/pages/broken.md"), BROKEN_PAGE);
     let output = xtask(&["codegen", "--root", root_arg]);
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);

@@ -40,6 +40,8 @@ pub struct Row {
     pub cells: Vec<Cell>,
     /// Cells the row's source really has; pulldown-cmark pads short rows with empty cells.
     pub written_cells: usize,
+    /// Nesting depth (`<md-dt-tr level="N">`); 0 for pipe tables.
+    pub level: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -95,6 +97,86 @@ impl Lines {
 /// Split a page into blocks. Never fails: markdown has no syntax errors, only surprises,
 /// which the dialect front ends report.
 pub fn blocks(text: &str) -> Vec<Block> {
+    blocks_from(text, 0)
+}
+
+/// Blocks of a piece of a page that starts after `skipped_lines` lines; lines in the blocks
+/// are page lines.
+pub fn blocks_from(text: &str, skipped_lines: usize) -> Vec<Block> {
+    let (joined, line_map) = join_table_rows(text);
+    let mut out = markdown_blocks(&joined);
+    let page_line = |line: usize| line_map.get(line - 1).copied().unwrap_or(line) + skipped_lines;
+    for block in &mut out {
+        match block {
+            Block::Heading { line, .. }
+            | Block::Paragraph { line, .. }
+            | Block::Code { line, .. } => *line = page_line(*line),
+            Block::Table(table) => {
+                table.line = page_line(table.line);
+                for row in &mut table.rows {
+                    row.line = page_line(row.line);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Pipe tables whose cells hold raw newlines: a row that does not end with `|` goes on in
+/// the next lines, which are joined to it with `<br>`. Returns the joined text and, for
+/// each of its lines, the 1-based line it came from.
+fn join_table_rows(text: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(text.len());
+    let mut map = Vec::new();
+    let mut in_table = false;
+    let mut open_row = false;
+    let mut previous = "";
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if open_row {
+            // Inside a cell: join, unless the page clearly moved on.
+            if trimmed.starts_with('#') || trimmed.starts_with("```") {
+                open_row = false;
+                in_table = false;
+                out.push('\n');
+            } else {
+                out.push_str("<br>");
+                out.push_str(trimmed);
+                open_row = !trimmed.ends_with('|') || trimmed.ends_with("\\|");
+                if !open_row {
+                    out.push('\n');
+                }
+                continue;
+            }
+        }
+        let is_separator = trimmed.starts_with('|')
+            && trimmed.contains('-')
+            && trimmed.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '));
+        if is_separator && previous.trim_start().starts_with('|') {
+            in_table = true;
+        } else if !trimmed.starts_with('|') {
+            in_table = false;
+        }
+        out.push_str(line);
+        map.push(i + 1);
+        if in_table
+            && !is_separator
+            && trimmed.starts_with('|')
+            && !(trimmed.len() > 1 && trimmed.ends_with('|'))
+        {
+            open_row = true;
+        } else {
+            out.push('\n');
+        }
+        previous = line;
+    }
+    if open_row {
+        out.push('\n');
+    }
+    (out, map)
+}
+
+fn markdown_blocks(text: &str) -> Vec<Block> {
     let lines = Lines::new(text);
     let mut out = Vec::new();
     let mut builder: Option<Builder> = None;
@@ -147,6 +229,7 @@ pub fn blocks(text: &str) -> Vec<Block> {
                     line: lines.line_of(range.start),
                     cells: Vec::new(),
                     written_cells: count_cells(&text[range.clone()]),
+                    level: 0,
                 });
             }
             Event::Start(Tag::TableCell) => {
@@ -269,6 +352,25 @@ mod tests {
         assert_eq!(lines.line_of(0), 1);
         assert_eq!(lines.line_of(2), 2);
         assert_eq!(lines.line_of(4), 3);
+    }
+
+    #[test]
+    fn rows_with_raw_newlines_are_joined() {
+        let page = "| a | b |\n| - | - |\n| 1 | x\n\ny |\n| 2 | z |\n\ntext\n";
+        let parsed = blocks(page);
+        let Block::Table(table) = &parsed[0] else {
+            panic!("{parsed:?}")
+        };
+        assert_eq!(table.rows.len(), 2);
+        assert_eq!(table.rows[0].cell(1), "x<br><br>y");
+        assert_eq!((table.rows[0].line, table.rows[1].line), (3, 6));
+        assert_eq!(
+            parsed[1],
+            Block::Paragraph {
+                text: "text".into(),
+                line: 8
+            }
+        );
     }
 
     #[test]

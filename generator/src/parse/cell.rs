@@ -36,9 +36,17 @@ const MARKERS: &[(&str, Part)] = &[
     ("数据校验规则", Part::Rules),
 ];
 
-/// Split a cell's markdown into its parts.
+/// Split a cell's markdown into its parts. Parts are separated by `<br>` (pipe pages) or
+/// line breaks (site source); list markup (`<ul><li>`, `1.`) marks enum items.
 pub fn read_cell(text: &str) -> CellFacts {
-    let normalized = text.replace("<br/>", "<br>").replace("<br />", "<br>");
+    let normalized = text
+        .replace("<br/>", "<br>")
+        .replace("<br />", "<br>")
+        .replace("<li>", "<br>")
+        .replace("</li>", "<br>")
+        .replace("<ul>", "<br>")
+        .replace("</ul>", "<br>")
+        .replace('\n', "<br>");
     let mut facts = CellFacts::default();
     let mut description: Vec<&str> = Vec::new();
     let mut rules: Vec<&str> = Vec::new();
@@ -51,6 +59,7 @@ pub fn read_cell(text: &str) -> CellFacts {
                 Part::Example => facts.example = non_empty(rest),
                 Part::Default => facts.default = non_empty(rest),
                 Part::Rules if !rest.is_empty() => rules.push(rest),
+                Part::Enum if !rest.is_empty() => facts.enum_values.push(enum_item(rest)),
                 _ => {}
             }
             continue;
@@ -59,14 +68,39 @@ pub fn read_cell(text: &str) -> CellFacts {
             continue;
         }
         match part {
-            Part::Description | Part::Example | Part::Default => description.push(segment),
             Part::Rules => rules.push(segment),
-            Part::Enum => facts.enum_values.push(enum_item(segment)),
+            Part::Enum if is_list_item(segment) => facts.enum_values.push(enum_item(segment)),
+            _ => {
+                // Text after a value part, or another bold label, is description again.
+                part = Part::Description;
+                description.push(segment);
+            }
         }
     }
     facts.description = non_empty(&description.join("\n"));
     facts.rules = non_empty(&rules.join("\n"));
     facts
+}
+
+/// `- x`, `* x`, `1. x`, or `x：description` (a value with its meaning).
+fn is_list_item(segment: &str) -> bool {
+    segment.starts_with(['-', '*'])
+        || numbered(segment).is_some()
+        || segment.split_once(['：', ':']).is_some_and(|(value, _)| {
+            let value = value.trim().trim_matches('`');
+            !value.is_empty() && !value.contains(char::is_whitespace) && value.len() <= 64
+        })
+}
+
+/// `12. rest` → `rest`.
+fn numbered(segment: &str) -> Option<&str> {
+    let digits = segment.len()
+        - segment
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .len();
+    (digits > 0)
+        .then(|| segment[digits..].strip_prefix(". "))
+        .flatten()
 }
 
 /// `**示例**: {}` → (Example, "{}"). Bold may be written `**…**` or `<b>…</b>`.
@@ -89,7 +123,10 @@ fn marker(segment: &str) -> Option<(Part, &str)> {
 }
 
 fn enum_item(segment: &str) -> (String, Option<String>) {
-    let item = segment.trim_start_matches(['-', '*', ' ']).trim();
+    let item = numbered(segment)
+        .unwrap_or(segment)
+        .trim_start_matches(['-', '*', ' '])
+        .trim();
     let (value, description) = match item.split_once(['：', ':']) {
         Some((value, description)) => (value, non_empty(description)),
         None => (item, None),
@@ -106,6 +143,19 @@ fn non_empty(text: &str) -> Option<String> {
 /// Values that do not read as that type stay strings; `int64` is a string on the wire.
 pub fn typed_value(text: &str, ty: FieldType) -> Value {
     let text = text.trim().trim_matches('`');
+    // The site writes `**示例值**："text"`: a JSON string literal.
+    let unquoted;
+    let text = if text.len() >= 2 && text.starts_with('"') && text.ends_with('"') {
+        match serde_json::from_str::<String>(text) {
+            Ok(inner) if ty != FieldType::Any => {
+                unquoted = inner;
+                unquoted.as_str()
+            }
+            _ => text,
+        }
+    } else {
+        text
+    };
     let parsed = match ty {
         FieldType::Int => text.parse::<i64>().ok().map(Value::from),
         FieldType::Float => text
@@ -328,6 +378,46 @@ mod tests {
             ]
         );
         assert_eq!(facts.description.as_deref(), Some("用户 ID 类型"));
+    }
+
+    #[test]
+    fn site_source_cell() {
+        let facts = read_cell(
+            "会话 ID\n\n**示例值**：\"session_4dfunz7sp1g8m\"\n\n**数据校验规则**：\n\n- 长度范围：`9` ～ `32` 字符\n- 正则校验：`session_[0-9a-hjkmnp-z]{1,24}`",
+        );
+        assert_eq!(facts.description.as_deref(), Some("会话 ID"));
+        assert_eq!(
+            typed_value(facts.example.as_deref().unwrap(), FieldType::String),
+            Value::from("session_4dfunz7sp1g8m")
+        );
+        let (rules, unknown) = parse_rules(facts.rules.as_deref().unwrap());
+        assert_eq!((rules.min_length, rules.max_length), (Some(9), Some(32)));
+        assert_eq!(
+            rules.pattern.as_deref(),
+            Some("session_[0-9a-hjkmnp-z]{1,24}")
+        );
+        assert!(unknown.is_empty());
+    }
+
+    #[test]
+    fn list_markup_enums_and_trailing_text() {
+        let facts = read_cell(
+            "类型<br><b>可选值有</b>：<br><ul><li>0：全部打卡类型</li><li>1：需要打卡类型</li></ul>",
+        );
+        assert_eq!(facts.enum_values.len(), 2);
+        assert_eq!(
+            facts.enum_values[1],
+            ("1".to_string(), Some("需要打卡类型".to_string()))
+        );
+        let facts = read_cell(
+            "x\n**可选值有**：\n1. employee_id：员工 ID\n2. employee_no：工号\n**默认值**：`open_id`\n**当值为 `user_id`，字段权限要求**：",
+        );
+        assert_eq!(facts.enum_values.len(), 2);
+        assert_eq!(facts.default.as_deref(), Some("`open_id`"));
+        assert_eq!(
+            facts.description.as_deref(),
+            Some("x\n**当值为 `user_id`，字段权限要求**：")
+        );
     }
 
     #[test]

@@ -84,6 +84,49 @@ fn merge_value(field: &mut Field, value: &Value, path: &str, untyped: &mut Vec<S
     }
 }
 
+/// Fill what a response table leaves open from the example: element types of arrays the
+/// table gives as `undefined[]` / `array`, and fields of objects the table names without
+/// child rows. Never overrides what the table says.
+pub fn fill_from_example(fields: &mut [Field], object: &serde_json::Map<String, Value>) {
+    for field in fields {
+        let Some(value) = object.get(&field.name) else {
+            continue;
+        };
+        fill_field(field, value);
+    }
+}
+
+fn fill_field(field: &mut Field, value: &Value) {
+    match (field.ty, value) {
+        (FieldType::Object, Value::Object(object)) => {
+            if field.fields.is_empty() {
+                let mut untyped = Vec::new();
+                field.fields = fields_from_example(object, &mut untyped);
+            } else {
+                fill_from_example(&mut field.fields, object);
+            }
+        }
+        (FieldType::Array, Value::Array(elements)) => {
+            let items = field
+                .items
+                .get_or_insert_with(|| Box::new(Field::new("", FieldType::Any)));
+            for element in elements {
+                if items.ty == FieldType::Any {
+                    let mut untyped = Vec::new();
+                    merge_value(items, element, "", &mut untyped);
+                } else {
+                    fill_field(items, element);
+                }
+            }
+        }
+        (FieldType::Any, value) => {
+            let mut untyped = Vec::new();
+            merge_value(field, value, "", &mut untyped);
+        }
+        _ => {}
+    }
+}
+
 fn type_of(value: &Value) -> Option<FieldType> {
     Some(match value {
         Value::Null => return None,

@@ -1,12 +1,16 @@
-//! Markdown page → [`Spec`]. A page is first split into [`blocks::Block`]s; a dialect front
-//! end (today the "pipe" rendering: `| 基本 | |` table, pipe parameter tables) reads them into
-//! a spec; the shared modules read cells, types, examples and SDK samples.
+//! Markdown page → [`Spec`]. A front end per dialect turns the page into
+//! [`blocks::Block`]s (the pipe rendering through pulldown-cmark, the site's `:::html`
+//! source through [`html`]); one [`reader`] reads those blocks into a spec, with the shared
+//! modules for cells, types, examples and SDK samples.
 
 pub mod blocks;
 pub mod cell;
+pub mod html;
 pub mod infer;
-mod pipe;
+pub mod json;
+mod reader;
 pub mod sdk;
+pub mod type_notes;
 pub mod types;
 
 use crate::diagnostics::{Diagnostic, Kind};
@@ -24,16 +28,44 @@ pub enum Outcome {
     Failed { diagnostics: Vec<Diagnostic> },
 }
 
+/// The markdown dialect of a page, told from its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// The documentation site's source: front matter, `:::html` md-* tables.
+    SiteSource,
+    /// Pipe tables (`| 基本 | |`), with or without front matter.
+    Pipe,
+}
+
+pub fn dialect(text: &str) -> Dialect {
+    if html::is_site_source(text) {
+        Dialect::SiteSource
+    } else {
+        Dialect::Pipe
+    }
+}
+
 /// Parse one page. `source` is the page's path as it should appear in the spec and in
 /// diagnostics. Never panics.
 pub fn parse_page(source: &str, text: &str) -> Outcome {
-    let blocks = blocks::blocks(text);
-    if pipe::is_pipe_page(&blocks) {
-        return pipe::read(source, &blocks);
+    let (matter, body_start) = html::front_matter(text);
+    let blocks = match dialect(text) {
+        Dialect::SiteSource => html::site_blocks(text, body_start),
+        Dialect::Pipe => {
+            let body: Vec<&str> = text.lines().skip(body_start).collect();
+            blocks::blocks_from(&body.join("\n"), body_start)
+        }
+    };
+    let info = reader::PageInfo {
+        title: matter.title,
+        type_notes: type_notes::TypeNotes::read(text),
+    };
+    if reader::basics_table(&blocks).is_some() {
+        return reader::read(source, &blocks, &info);
     }
-    if blocks.is_empty() {
+    if !looks_like_endpoint(text) {
         return Outcome::Skipped {
-            reason: "empty page".to_string(),
+            reason: "not an endpoint page: no HTTP URL and no /open-apis/ path".to_string(),
         };
     }
     Outcome::Failed {
@@ -43,4 +75,8 @@ pub fn parse_page(source: &str, text: &str) -> Outcome {
             "no `| 基本 | |` table with the HTTP URL and method: not a page this parser can read",
         )],
     }
+}
+
+fn looks_like_endpoint(text: &str) -> bool {
+    text.contains("HTTP URL") || text.contains("/open-apis/")
 }

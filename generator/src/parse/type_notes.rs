@@ -1,0 +1,240 @@
+//! `**类型额外说明**`: pipe renderings describe the fields of named body types (`lang_text`,
+//! `user_approval`…) in a list after the body table instead of nested rows:
+//!
+//! ```text
+//! - **user_approval** 类型说明:
+//!
+//!   基本属性:
+//!
+//!    user_id: string <br> date: string <br>
+//!   - **outs** (array):
+//!     - **user_out** 类型说明:
+//!       基本属性:
+//!        uniq_id: string <br> unit: integer <br>
+//! ```
+
+use std::collections::BTreeMap;
+
+use super::types::{element, read_type};
+use crate::spec::{Field, FieldType};
+
+/// Named types and their fields, as the notes list them.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct TypeNotes {
+    models: BTreeMap<String, Vec<Member>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Member {
+    /// `name: type`.
+    Plain { name: String, ty: String },
+    /// `- **name** (array|object):` followed by the model it holds.
+    Nested {
+        name: String,
+        array: bool,
+        model: Option<String>,
+    },
+}
+
+const MARKER: &str = "**类型额外说明**";
+/// Nested models deeper than this are cut off.
+const MAX_DEPTH: usize = 8;
+/// At most this many fields come from one expansion: models shared by many parents (the
+/// docx block types) would otherwise multiply into millions of rows.
+const MAX_FIELDS: usize = 2_000;
+
+impl TypeNotes {
+    /// Read every `**类型额外说明**` list in a page.
+    pub fn read(text: &str) -> TypeNotes {
+        let mut notes = TypeNotes::default();
+        let mut lines = text.lines().peekable();
+        while let Some(line) = lines.next() {
+            if !line.trim_start().starts_with(MARKER) {
+                continue;
+            }
+            // (indent, model) of the models whose lists we are inside.
+            let mut open: Vec<(usize, String)> = Vec::new();
+            while let Some(line) = lines.peek() {
+                let trimmed = line.trim();
+                let indent = line.len() - line.trim_start().len();
+                if (indent == 0 && (trimmed.starts_with("**") || trimmed.starts_with('#')))
+                    || trimmed.starts_with("```")
+                {
+                    break;
+                }
+                lines.next();
+                if trimmed.is_empty() || trimmed.starts_with("基本属性") {
+                    continue;
+                }
+                while open
+                    .last()
+                    .is_some_and(|(i, _)| *i >= indent && trimmed.starts_with("- "))
+                {
+                    open.pop();
+                }
+                if let Some(model) = model_heading(trimmed) {
+                    // A nested field waiting for its model gets it.
+                    if let Some((_, parent)) = open.last()
+                        && let Some(Member::Nested {
+                            model: slot @ None, ..
+                        }) = notes.models.get_mut(parent).and_then(|m| m.last_mut())
+                    {
+                        *slot = Some(model.clone());
+                    }
+                    notes.models.entry(model.clone()).or_default();
+                    open.push((indent, model));
+                } else if let Some((name, array)) = nested_field(trimmed) {
+                    if let Some((_, model)) = open.last() {
+                        notes
+                            .models
+                            .entry(model.clone())
+                            .or_default()
+                            .push(Member::Nested {
+                                name,
+                                array,
+                                model: None,
+                            });
+                    }
+                } else if let Some((_, model)) = open.last() {
+                    let members = notes.models.entry(model.clone()).or_default();
+                    for pair in trimmed.split("<br>") {
+                        if let Some((name, ty)) = pair.split_once(':') {
+                            let (name, ty) = (name.trim(), ty.trim());
+                            if !name.is_empty() && !ty.is_empty() {
+                                members.push(Member::Plain {
+                                    name: name.to_string(),
+                                    ty: ty.to_string(),
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        notes
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.models.is_empty()
+    }
+
+    /// The fields of a named model; empty when the notes do not describe it.
+    pub fn fields_of(&self, model: &str) -> Vec<Field> {
+        let mut budget = MAX_FIELDS;
+        self.fields_at(model, &mut Vec::new(), &mut budget)
+    }
+
+    /// `chain`: the models being expanded; a model that holds itself (a block tree, say)
+    /// stops there instead of recursing forever.
+    fn fields_at<'a>(
+        &'a self,
+        model: &'a str,
+        chain: &mut Vec<&'a str>,
+        budget: &mut usize,
+    ) -> Vec<Field> {
+        if chain.contains(&model) || chain.len() >= MAX_DEPTH || *budget == 0 {
+            return Vec::new();
+        }
+        let Some(members) = self.models.get(model) else {
+            return Vec::new();
+        };
+        chain.push(model);
+        *budget = budget.saturating_sub(members.len());
+        let fields = self.members_to_fields(members, chain, budget);
+        chain.pop();
+        fields
+    }
+
+    fn members_to_fields<'a>(
+        &'a self,
+        members: &'a [Member],
+        chain: &mut Vec<&'a str>,
+        budget: &mut usize,
+    ) -> Vec<Field> {
+        members
+            .iter()
+            .map(|member| match member {
+                Member::Plain { name, ty } => {
+                    let read = read_type(ty);
+                    let mut field = Field::new(
+                        name.as_str(),
+                        if read.known {
+                            read.ty
+                        } else {
+                            FieldType::Object
+                        },
+                    );
+                    if field.ty == FieldType::Array {
+                        field.items = Some(element(read.inner.unwrap_or(FieldType::Any)));
+                    }
+                    if field.ty == FieldType::Map {
+                        field.values = Some(element(read.inner.unwrap_or(FieldType::Any)));
+                    }
+                    field
+                }
+                Member::Nested { name, array, model } => {
+                    let fields = model
+                        .as_deref()
+                        .map(|m| self.fields_at(m, chain, budget))
+                        .unwrap_or_default();
+                    let mut object = Field::new("", FieldType::Object);
+                    object.fields = fields;
+                    if *array {
+                        let mut field = Field::new(name.as_str(), FieldType::Array);
+                        field.items = Some(Box::new(object));
+                        field
+                    } else {
+                        let mut field = Field::new(name.as_str(), FieldType::Object);
+                        field.fields = object.fields;
+                        field
+                    }
+                }
+            })
+            .collect()
+    }
+}
+
+/// `- **lang_text** 类型说明:` → `lang_text`.
+fn model_heading(line: &str) -> Option<String> {
+    let rest = line.strip_prefix("- **")?;
+    let (name, after) = rest.split_once("**")?;
+    after
+        .trim_start()
+        .starts_with("类型说明")
+        .then(|| name.trim().to_string())
+}
+
+/// `- **outs** (array):` → (`outs`, true).
+fn nested_field(line: &str) -> Option<(String, bool)> {
+    let rest = line.strip_prefix("- **")?;
+    let (name, after) = rest.split_once("**")?;
+    let kind = after.trim().strip_prefix('(')?.split_once(')')?.0;
+    Some((name.trim().to_string(), kind.trim() == "array"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_models() {
+        let text = "**类型额外说明**:\n\n- **user_approval** 类型说明:\n\n  基本属性:\n\n   user_id: string <br> date: integer <br>\n  - **outs** (array):\n    - **user_out** 类型说明:\n\n      基本属性:\n\n       uniq_id: string <br> ids: array <br>\n\n- **lang_text** 类型说明:\n\n  基本属性:\n\n   lang: string <br>\n\n**请求体示例**:\n";
+        let notes = TypeNotes::read(text);
+        let fields = notes.fields_of("user_approval");
+        let names: Vec<(&str, FieldType)> =
+            fields.iter().map(|f| (f.name.as_str(), f.ty)).collect();
+        assert_eq!(
+            names,
+            [
+                ("user_id", FieldType::String),
+                ("date", FieldType::Int),
+                ("outs", FieldType::Array)
+            ]
+        );
+        let out = &fields[2].items.as_ref().unwrap().fields;
+        assert_eq!(out[0].name, "uniq_id");
+        assert_eq!((out[1].name.as_str(), out[1].ty), ("ids", FieldType::Array));
+        assert_eq!(notes.fields_of("lang_text")[0].name, "lang");
+        assert!(notes.fields_of("missing").is_empty());
+    }
+}
