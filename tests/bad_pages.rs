@@ -112,12 +112,19 @@ fn unknown_type_becomes_any_with_a_warning() {
             line,
             level: Level::Warning,
             kind: Kind::UnknownType,
-            message: "field `metadata`: unknown type `strnig`, read as `any`".into(),
+            message: "field `metadata`: unknown type `strnig`; typed from the example where it has one, else `any`".into(),
         }]
     );
     assert!(!spec.has_errors());
-    let request = spec.request.unwrap();
-    assert_eq!(request.fields[1].ty, FieldType::Any);
+    // The request example shows a string.
+    assert_eq!(spec.request.unwrap().fields[1].ty, FieldType::String);
+
+    // Without an example nothing says more: `any`.
+    let without_example = text.replace("    \"metadata\": \"{}\"", "    \"other\": 1");
+    assert_eq!(
+        endpoint(&without_example).request.unwrap().fields[1].ty,
+        FieldType::Any
+    );
 }
 
 #[test]

@@ -26,6 +26,7 @@ pub fn run(inputs: &[PathBuf], out: &Path) -> Result<bool, Box<dyn Error>> {
         &out.join("report.json"),
         &format!("{}\n", serde_json::to_string_pretty(&report)?),
     )?;
+    print!("{}", report.table());
     eprintln!(
         "parsed {} page(s): {} endpoint(s) written to {}, {} skipped, {} failed",
         report.pages,

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use feishu_codegen::parse::Outcome;
+use feishu_codegen::spec::{Field, FieldType, Spec};
 use serde::Serialize;
 
 use crate::pages::Parsed;
@@ -14,6 +15,9 @@ pub struct Report {
     /// Pages that gave no spec or a spec with errors.
     pub failed: usize,
     pub panics: usize,
+    /// Fields (at any depth) of the written specs, and how many of them are `any`.
+    pub fields: usize,
+    pub any_fields: usize,
     pub skipped: Vec<Skipped>,
     pub diagnostics_by_kind: BTreeMap<String, usize>,
     pub diagnostics: Vec<Located>,
@@ -50,6 +54,8 @@ impl Report {
             endpoints: 0,
             failed: parsed.iter().filter(|p| p.failed()).count(),
             panics: 0,
+            fields: 0,
+            any_fields: 0,
             skipped: Vec::new(),
             diagnostics_by_kind: BTreeMap::new(),
             diagnostics: Vec::new(),
@@ -59,6 +65,9 @@ impl Report {
             match &page.outcome {
                 Outcome::Endpoint(spec) => {
                     report.endpoints += 1;
+                    let (fields, any) = count_fields(spec);
+                    report.fields += fields;
+                    report.any_fields += any;
                     report.outputs.push(Output {
                         file: page.file.clone(),
                         id: spec.id.clone(),
@@ -88,4 +97,88 @@ impl Report {
         }
         report
     }
+
+    /// The summary table printed after a parse run.
+    pub fn table(&self) -> String {
+        let mut rows: Vec<(String, String)> = vec![
+            ("pages".into(), self.pages.to_string()),
+            ("endpoints".into(), self.endpoints.to_string()),
+            ("failed pages".into(), self.failed.to_string()),
+            ("panics".into(), self.panics.to_string()),
+            ("fields".into(), self.fields.to_string()),
+            (
+                "`any` fields".into(),
+                format!(
+                    "{} ({:.2}%)",
+                    self.any_fields,
+                    percent(self.any_fields, self.fields)
+                ),
+            ),
+        ];
+        let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+        for skipped in &self.skipped {
+            let reason = match skipped.reason.split_once(" as ") {
+                Some((kind, _)) => format!("{kind} as …"),
+                None => skipped.reason.clone(),
+            };
+            *reasons.entry(reason).or_default() += 1;
+        }
+        rows.push(("skipped".into(), self.skipped.len().to_string()));
+        rows.extend(
+            reasons
+                .into_iter()
+                .map(|(reason, n)| (format!("  {reason}"), n.to_string())),
+        );
+        rows.push(("diagnostics".into(), self.diagnostics.len().to_string()));
+        rows.extend(
+            self.diagnostics_by_kind
+                .iter()
+                .map(|(kind, n)| (format!("  {kind}"), n.to_string())),
+        );
+        let width = rows
+            .iter()
+            .map(|(k, _)| k.chars().count())
+            .max()
+            .unwrap_or(0);
+        let mut out = String::new();
+        for (key, value) in rows {
+            let pad = width - key.chars().count();
+            out.push_str(&format!("{key}{}  {value:>8}\n", " ".repeat(pad)));
+        }
+        out
+    }
+}
+
+fn percent(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 * 100.0 / whole as f64
+    }
+}
+
+/// All fields of a spec at any depth, and the `any` ones among them.
+fn count_fields(spec: &Spec) -> (usize, usize) {
+    fn walk(field: &Field, counts: &mut (usize, usize)) {
+        counts.0 += 1;
+        if field.ty == FieldType::Any {
+            counts.1 += 1;
+        }
+        field.fields.iter().for_each(|f| walk(f, counts));
+        field
+            .items
+            .iter()
+            .chain(&field.values)
+            .for_each(|f| walk(f, counts));
+    }
+    let mut counts = (0, 0);
+    let roots = spec
+        .path_params
+        .iter()
+        .chain(&spec.query_params)
+        .chain(&spec.headers)
+        .chain(spec.request.iter().flat_map(|r| &r.fields))
+        .chain(spec.response.iter().flat_map(|r| &r.fields));
+    roots.for_each(|f| walk(f, &mut counts));
+    counts
 }

@@ -48,6 +48,8 @@ pub struct Row {
 pub struct Cell {
     /// Markdown source, trimmed, with `\|` unescaped.
     pub text: String,
+    /// Spaces before the text in the source: rendered tables indent child rows' names.
+    pub indent: usize,
 }
 
 impl Block {
@@ -122,58 +124,92 @@ pub fn blocks_from(text: &str, skipped_lines: usize) -> Vec<Block> {
     out
 }
 
-/// Pipe tables whose cells hold raw newlines: a row that does not end with `|` goes on in
-/// the next lines, which are joined to it with `<br>`. Returns the joined text and, for
-/// each of its lines, the 1-based line it came from.
+/// Pipe tables as scraped: cells that hold raw newlines (a row that does not end with `|`
+/// goes on until a line that does), and headings glued to a table's last row
+/// (`| a | b | ### Response body`). Returns the repaired text and, for each of its lines,
+/// the 1-based page line it came from.
 fn join_table_rows(text: &str) -> (String, Vec<usize>) {
-    let mut out = String::with_capacity(text.len());
-    let mut map = Vec::new();
-    let mut in_table = false;
-    let mut open_row = false;
-    let mut previous = "";
+    let lines: Vec<&str> = text
+        .lines()
+        .map(split_glued_heading)
+        .flat_map(|(a, b)| [Some(a), b])
+        .flatten()
+        .collect();
+    // Page line of each split line.
+    let mut origin = Vec::with_capacity(lines.len());
     for (i, line) in text.lines().enumerate() {
-        let trimmed = line.trim();
-        if open_row {
-            // Inside a cell: join, unless the page clearly moved on.
-            if trimmed.starts_with('#') || trimmed.starts_with("```") {
-                open_row = false;
-                in_table = false;
-                out.push('\n');
-            } else {
-                out.push_str("<br>");
-                out.push_str(trimmed);
-                open_row = !trimmed.ends_with('|') || trimmed.ends_with("\\|");
-                if !open_row {
-                    out.push('\n');
-                }
-                continue;
-            }
+        let (_, heading) = split_glued_heading(line);
+        origin.push(i + 1);
+        if heading.is_some() {
+            origin.push(i + 1);
         }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut map = Vec::with_capacity(lines.len());
+    let mut in_table = false;
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let trimmed = line.trim();
         let is_separator = trimmed.starts_with('|')
             && trimmed.contains('-')
             && trimmed.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '));
-        if is_separator && previous.trim_start().starts_with('|') {
+        if is_separator && i > 0 && lines[i - 1].trim_start().starts_with('|') {
             in_table = true;
         } else if !trimmed.starts_with('|') {
             in_table = false;
         }
         out.push_str(line);
-        map.push(i + 1);
-        if in_table
+        map.push(origin[i]);
+        i += 1;
+        let open = in_table
             && !is_separator
             && trimmed.starts_with('|')
-            && !(trimmed.len() > 1 && trimmed.ends_with('|'))
-        {
-            open_row = true;
-        } else {
-            out.push('\n');
+            && !(trimmed.len() > 1 && trimmed.ends_with('|'));
+        if open && let Some(end) = row_end(&lines, i) {
+            for continuation in &lines[i..=end] {
+                out.push_str("<br>");
+                out.push_str(continuation.trim());
+            }
+            i = end + 1;
         }
-        previous = line;
-    }
-    if open_row {
         out.push('\n');
     }
     (out, map)
+}
+
+/// Where an open row's cell ends: the first line ending with `|` before anything that
+/// starts a new row or block. `None`: the row just lacks its closing pipe.
+fn row_end(lines: &[&str], from: usize) -> Option<usize> {
+    const MAX_CONTINUATION: usize = 60;
+    for (offset, line) in lines[from..].iter().take(MAX_CONTINUATION).enumerate() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('|') || trimmed.starts_with('#') || trimmed.starts_with("```") {
+            return None;
+        }
+        if trimmed.ends_with('|') {
+            return Some(from + offset);
+        }
+    }
+    None
+}
+
+/// `| a | b | ### Request header` → (`| a | b |`, `### Request header`).
+fn split_glued_heading(line: &str) -> (&str, Option<&str>) {
+    if !line.trim_start().starts_with('|') {
+        return (line, None);
+    }
+    match line.find("| #") {
+        Some(at) => {
+            let heading = line[at + 1..].trim_start();
+            if heading.trim_start_matches('#').starts_with(' ') {
+                (&line[..=at], Some(heading))
+            } else {
+                (line, None)
+            }
+        }
+        None => (line, None),
+    }
 }
 
 fn markdown_blocks(text: &str) -> Vec<Block> {
@@ -235,6 +271,7 @@ fn markdown_blocks(text: &str) -> Vec<Block> {
             Event::Start(Tag::TableCell) => {
                 if let Some(r) = row.as_mut() {
                     r.cells.push(Cell {
+                        indent: cell_indent(text, &range),
                         text: cell_text(text, range),
                     });
                 }
@@ -313,6 +350,14 @@ fn cell_text(text: &str, range: Range<usize>) -> String {
     text[range].trim().replace("\\|", "|")
 }
 
+/// Spaces between the cell's opening `|` and its text.
+fn cell_indent(text: &str, range: &Range<usize>) -> usize {
+    let before = &text[..range.start];
+    let opening = before.rfind(['|', '\n']).map_or(0, |i| i + 1);
+    let leading = &text[opening..range.end];
+    leading.len() - leading.trim_start_matches(' ').len()
+}
+
 /// Cells written in a row's source: unescaped `|` separators (GFM splits inside code spans
 /// too), leading and trailing pipes not counted.
 fn count_cells(row_source: &str) -> usize {
@@ -369,6 +414,32 @@ mod tests {
             Block::Paragraph {
                 text: "text".into(),
                 line: 8
+            }
+        );
+    }
+
+    #[test]
+    fn rows_without_closing_pipe_and_glued_headings() {
+        let page = "|a|b|\n|-|-|\n|x|1\n|  ∟y|2| ### Next\n\ntext\n";
+        let parsed = blocks(page);
+        let Block::Table(table) = &parsed[0] else {
+            panic!("{parsed:?}")
+        };
+        assert_eq!(table.rows.len(), 2);
+        assert_eq!(table.rows[0].cell(1), "1");
+        assert_eq!(
+            parsed[1],
+            Block::Heading {
+                level: 3,
+                text: "Next".into(),
+                line: 4
+            }
+        );
+        assert_eq!(
+            parsed[2],
+            Block::Paragraph {
+                text: "text".into(),
+                line: 6
             }
         );
     }

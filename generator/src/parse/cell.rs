@@ -34,6 +34,12 @@ const MARKERS: &[(&str, Part)] = &[
     ("默认值", Part::Default),
     ("可选值有", Part::Enum),
     ("数据校验规则", Part::Rules),
+    ("Example value", Part::Example),
+    ("Example", Part::Example),
+    ("Default value", Part::Default),
+    ("Optional values are", Part::Enum),
+    ("Optional values", Part::Enum),
+    ("Data validation rules", Part::Rules),
 ];
 
 /// Split a cell's markdown into its parts. Parts are separated by `<br>` (pipe pages) or

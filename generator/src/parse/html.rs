@@ -129,6 +129,7 @@ fn region_blocks(lines: &[&str], first_line: usize) -> Vec<Block> {
                 let end = text[after..].find(&close).map_or(text.len(), |e| after + e);
                 let cell = Cell {
                     text: clean_cell(&text[after..end]),
+                    indent: 0,
                 };
                 pos = (end + close.len()).min(text.len());
                 if state.in_head {

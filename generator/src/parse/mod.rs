@@ -49,7 +49,8 @@ pub fn dialect(text: &str) -> Dialect {
 /// diagnostics. Never panics.
 pub fn parse_page(source: &str, text: &str) -> Outcome {
     let (matter, body_start) = html::front_matter(text);
-    let blocks = match dialect(text) {
+    let dialect = dialect(text);
+    let blocks = match dialect {
         Dialect::SiteSource => html::site_blocks(text, body_start),
         Dialect::Pipe => {
             let body: Vec<&str> = text.lines().skip(body_start).collect();
@@ -59,6 +60,7 @@ pub fn parse_page(source: &str, text: &str) -> Outcome {
     let info = reader::PageInfo {
         title: matter.title,
         type_notes: type_notes::TypeNotes::read(text),
+        model_names_are_types: dialect == Dialect::SiteSource,
     };
     if reader::basics_table(&blocks).is_some() {
         return reader::read(source, &blocks, &info);

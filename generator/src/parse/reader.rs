@@ -21,7 +21,16 @@ use crate::spec::{
     Scope, Spec,
 };
 
-const BASICS: &str = "基本";
+/// First header cells of the table with URL, method and scopes, in the dialects seen:
+/// `基本` (pipe, site), `项目` (variants), `Facts` (Lark English), or the URL row itself.
+const BASICS: &[&str] = &["基本", "项目", "Facts", "HTTP URL"];
+
+fn is_basics(table: &Table) -> bool {
+    table
+        .header
+        .first()
+        .is_some_and(|c| BASICS.contains(&c.text.trim()))
+}
 
 /// What the front end knows besides the blocks.
 #[derive(Debug, Default, Clone)]
@@ -30,6 +39,9 @@ pub struct PageInfo {
     pub title: Option<String>,
     /// Named types described under `**类型额外说明**` (pipe renderings).
     pub type_notes: TypeNotes,
+    /// The site source only ever writes types in type cells, so an unknown word there is a
+    /// named model; in hand-made pages it may be a typo.
+    pub model_names_are_types: bool,
 }
 
 /// The sections of a page a block can sit under.
@@ -47,6 +59,18 @@ enum Section {
 }
 
 fn section_of(heading: &str) -> Section {
+    match heading.trim().to_ascii_lowercase().as_str() {
+        "request header" | "request headers" => Section::Headers,
+        "path parameters" | "path parameter" => Section::PathParams,
+        "query parameters" | "query parameter" => Section::QueryParams,
+        "request body" | "request body example" => Section::Body,
+        "response" | "response body" | "response body example" => Section::Response,
+        "error code" | "error codes" => Section::Errors,
+        _ => section_of_chinese(heading),
+    }
+}
+
+fn section_of_chinese(heading: &str) -> Section {
     match heading.trim() {
         "请求头" => Section::Headers,
         "路径参数" => Section::PathParams,
@@ -62,15 +86,15 @@ fn section_of(heading: &str) -> Section {
 /// Labels (bold paragraphs or headings) that name the code block after them.
 fn example_kind(label: &str) -> Option<Section> {
     match label.trim() {
-        "请求体示例" | "请求示例" => Some(Section::Body),
-        "响应示例" | "响应体示例" => Some(Section::Response),
+        "请求体示例" | "请求示例" | "Request body example" => Some(Section::Body),
+        "响应示例" | "响应体示例" | "Response body example" => Some(Section::Response),
         _ => None,
     }
 }
 
 pub fn basics_table(blocks: &[Block]) -> Option<&Table> {
     blocks.iter().find_map(|block| match block {
-        Block::Table(t) if t.header.first().is_some_and(|c| c.text.trim() == BASICS) => Some(t),
+        Block::Table(t) if is_basics(t) => Some(t),
         _ => None,
     })
 }
@@ -135,11 +159,7 @@ pub fn read(source: &str, blocks: &[Block], info: &PageInfo) -> Outcome {
                 }
             }
             Block::Table(table) => {
-                if table
-                    .header
-                    .first()
-                    .is_some_and(|c| c.text.trim() == BASICS)
-                {
+                if is_basics(table) {
                     basics_line = table.line;
                     read_basics(table, &mut page);
                     continue;
@@ -320,7 +340,18 @@ fn strip_explorer_link(text: &str) -> String {
 fn read_basics(table: &Table, page: &mut Page) {
     let mut scope_names = Vec::new();
     let mut scope_descriptions = Vec::new();
-    for row in &table.rows {
+    // Lark English pages put the URL row in the header.
+    let header_row = (table
+        .header
+        .first()
+        .is_some_and(|c| c.text.trim() == "HTTP URL"))
+    .then(|| Row {
+        line: table.line,
+        cells: table.header.clone(),
+        written_cells: table.header.len(),
+        level: 0,
+    });
+    for row in header_row.iter().chain(&table.rows) {
         if row.written_cells < 2 {
             page.diagnostics.push(Diagnostic::error(
                 row.line,
@@ -330,12 +361,15 @@ fn read_basics(table: &Table, page: &mut Page) {
             continue;
         }
         let value = strip_code(row.cell(1));
-        match row.cell(0).trim() {
+        match basics_key(row.cell(0)) {
             "HTTP URL" => page.path = Some(path_of(value)),
             "HTTP Method" => page.method = Some(value.to_ascii_uppercase()),
             "支持的访问令牌" => page.auth.tokens = tokens_in(value),
             "支持的应用类型" => {
                 page.auth.app_types = list(value).map(str::to_string).collect()
+            }
+            "权限要求" if row.cell(1).contains('`') => {
+                page.auth.scopes.extend(ticked_scopes(row.cell(1)))
             }
             "权限要求" => {
                 for item in value
@@ -362,9 +396,7 @@ fn read_basics(table: &Table, page: &mut Page) {
                     }
                 }
             }
-            "频率限制" | "接口频率限制" => {
-                page.rate_limit = Some(link_text(value).to_string())
-            }
+            "频率限制" => page.rate_limit = Some(link_text(value).to_string()),
             _ => {}
         }
     }
@@ -375,6 +407,48 @@ fn read_basics(table: &Table, page: &mut Page) {
             name,
             description: scope_descriptions.get(i).cloned(),
         }));
+}
+
+/// The 基本 table's row names, in any dialect, as the Chinese pipe page spells them.
+fn basics_key(cell: &str) -> &str {
+    let cell = cell.trim();
+    let keys: &[(&str, &str)] = &[
+        ("HTTP URL", "HTTP URL"),
+        ("HTTP Method", "HTTP Method"),
+        ("支持的访问令牌", "支持的访问令牌"),
+        ("Supported access tokens", "支持的访问令牌"),
+        ("支持的应用类型", "支持的应用类型"),
+        ("Supported app types", "支持的应用类型"),
+        ("权限要求", "权限要求"),
+        ("Required scopes", "权限要求"),
+        ("接口频率限制", "频率限制"),
+        ("频率限制", "频率限制"),
+        ("Rate limit", "频率限制"),
+    ];
+    keys.iter()
+        .find(|(prefix, _)| cell.starts_with(prefix))
+        .map_or(cell, |(_, key)| key)
+}
+
+/// `` `corehr:corehr` 更新核心人事信息 `` or `` `drive:drive` `sheets:spreadsheet` ``: names
+/// in backticks; the text after a name describes it.
+fn ticked_scopes(text: &str) -> Vec<Scope> {
+    let mut scopes: Vec<Scope> = Vec::new();
+    for (i, part) in text.split('`').enumerate() {
+        let part = part.trim();
+        if i % 2 == 1 && is_scope_name(part) {
+            scopes.push(Scope {
+                name: part.to_string(),
+                description: None,
+            });
+        } else if i % 2 == 0
+            && !part.is_empty()
+            && let Some(last) = scopes.last_mut()
+        {
+            last.description = Some(part.to_string());
+        }
+    }
+    scopes
 }
 
 /// `[1000 次/分钟](/ssl:…)` → `1000 次/分钟`.
@@ -452,36 +526,87 @@ fn read_fields(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Field> {
     let name_col = table
-        .column(&["参数名", "名称", "参数", "字段", "属性"])
+        .column(&[
+            "参数名",
+            "名称",
+            "参数",
+            "字段",
+            "属性",
+            "Parameter",
+            "Name",
+        ])
         .unwrap_or(0);
-    let type_col = table.column(&["类型"]).unwrap_or(1);
-    let required_col = table.column(&["必填", "是否必填", "必选"]);
-    let description_col = table.column(&["描述", "说明"]);
+    let type_col = table.column(&["类型", "Type"]);
+    let required_col = table.column(&["必填", "是否必填", "必选", "Required"]);
+    let description_col = table.column(&["描述", "说明", "Description"]);
     // (level, field) pairs in page order, nested at the end.
     let rows: Vec<&Row> = table
         .rows
         .iter()
         .filter(|row| {
-            row_complete(table, row, diagnostics) && !strip_code(row.cell(name_col)).is_empty()
+            row_complete(table, row, diagnostics) && !name_and_level(row, name_col).0.is_empty()
         })
         .collect();
     let mut flat: Vec<(usize, Field)> = Vec::new();
     for (i, row) in rows.iter().enumerate() {
-        let name = strip_code(row.cell(name_col)).to_string();
-        let has_children = rows.get(i + 1).is_some_and(|next| next.level > row.level);
-        let type_text = strip_code(row.cell(type_col)).replace('\\', "");
+        let (name, level) = name_and_level(row, name_col);
+        let has_children = rows
+            .get(i + 1)
+            .is_some_and(|next| name_and_level(next, name_col).1 > level);
+        let type_text =
+            type_col.map_or(String::new(), |c| strip_code(row.cell(c)).replace('\\', ""));
         let mut field = typed_field(&name, &type_text, row, has_children, info, diagnostics);
         field.required = match required {
             Required::Always => Some(true),
-            Required::Column => Some(required_col.is_some_and(|c| row.cell(c).trim() == "是")),
+            Required::Column => Some(required_col.is_some_and(|c| is_yes(row.cell(c)))),
             Required::Never => None,
         };
         if let Some(col) = description_col {
             describe(&mut field, row.cell(col), row.line, diagnostics);
         }
-        flat.push((row.level, field));
+        flat.push((level, field));
     }
     nest(flat)
+}
+
+fn is_yes(cell: &str) -> bool {
+    let cell = cell.trim();
+    cell == "是" || cell.eq_ignore_ascii_case("yes") || cell.eq_ignore_ascii_case("true")
+}
+
+/// A row's field name and nesting level. Site tables give the level as an attribute;
+/// rendered tables mark children in the name: `  ∟range`, `&emsp;∟id`, `└ id`.
+fn name_and_level(row: &Row, name_col: usize) -> (String, usize) {
+    let mut rest = row.cell(name_col).trim_end();
+    let mut indent = row.cells.get(name_col).map_or(0, |c| c.indent);
+    let mut marked = false;
+    loop {
+        if let Some(r) = rest
+            .strip_prefix("&emsp;")
+            .or_else(|| rest.strip_prefix("&nbsp;&nbsp;"))
+        {
+            indent += 2;
+            rest = r;
+        } else if let Some(r) = rest
+            .strip_prefix(' ')
+            .or_else(|| rest.strip_prefix('\u{3000}'))
+        {
+            indent += 1;
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix('∟').or_else(|| rest.strip_prefix('└')) {
+            marked = true;
+            rest = r;
+        } else {
+            break;
+        }
+    }
+    let name = strip_code(rest).to_string();
+    let level = if marked {
+        row.level + (indent / 2).max(1)
+    } else {
+        row.level
+    };
+    (name, level)
 }
 
 /// A field of a type spelling; named models (`i18n`, `user_id`…) become objects whose
@@ -509,12 +634,19 @@ fn typed_field(
         None => (spelling, false),
     };
     let noted = info.type_notes.fields_of(model);
-    // A model is an object when rows below it or the page's type notes give its fields;
-    // `-` is how the site types the `data` row.
-    if (is_model_name(model) && (has_children || !noted.is_empty()))
-        || model == "-"
-        || model.is_empty()
-    {
+    // A model is an object when rows below it or the page's type notes give its fields, or
+    // when the site source names it (its type cells only ever hold types); `-` and `/` are
+    // how pages type a container row such as `data`.
+    let container = model.is_empty() || ((model == "-" || model == "/") && has_children);
+    let described = has_children || !noted.is_empty();
+    if container || (is_model_name(model) && (described || info.model_names_are_types)) {
+        if !described && !container {
+            diagnostics.push(Diagnostic::warning(
+                row.line,
+                Kind::UnknownType,
+                format!("field `{name}`: type `{spelling}` has no fields on this page; read as an object with free keys"),
+            ));
+        }
         let mut object = Field::new("", FieldType::Object);
         object.fields = noted;
         if is_array {
@@ -529,7 +661,7 @@ fn typed_field(
     diagnostics.push(Diagnostic::warning(
         row.line,
         Kind::UnknownType,
-        format!("field `{name}`: unknown type `{spelling}`, read as `any`"),
+        format!("field `{name}`: unknown type `{spelling}`; typed from the example where it has one, else `any`"),
     ));
     field
 }
@@ -537,7 +669,9 @@ fn typed_field(
 /// `i18n`, `user_id`, `text_element_style`: a model the docs describe by its child rows.
 fn is_model_name(text: &str) -> bool {
     !text.is_empty()
-        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
         && text.starts_with(|c: char| c.is_ascii_alphabetic())
 }
 
@@ -649,10 +783,12 @@ fn describe(field: &mut Field, text: &str, line: usize, diagnostics: &mut Vec<Di
 
 /// HTTP状态码 | 错误码 | 描述 | 排查建议.
 fn read_errors(table: &Table, diagnostics: &mut Vec<Diagnostic>) -> Vec<ErrorCode> {
-    let status_col = table.column(&["HTTP状态码", "HTTP 状态码"]).unwrap_or(0);
-    let code_col = table.column(&["错误码"]).unwrap_or(1);
-    let message_col = table.column(&["描述"]).unwrap_or(2);
-    let hint_col = table.column(&["排查建议"]);
+    let status_col = table
+        .column(&["HTTP状态码", "HTTP 状态码", "HTTP status code"])
+        .unwrap_or(0);
+    let code_col = table.column(&["错误码", "Error code"]).unwrap_or(1);
+    let message_col = table.column(&["描述", "Description"]).unwrap_or(2);
+    let hint_col = table.column(&["排查建议", "Troubleshooting suggestions"]);
     let mut errors = Vec::new();
     for row in &table.rows {
         if !row_complete(table, row, diagnostics) {
@@ -696,6 +832,27 @@ fn finish(source: &str, mut page: Page, basics_line: usize) -> Outcome {
             diagnostics: page.diagnostics,
         };
     };
+    complete_path_params(
+        &path,
+        &mut page.path_params,
+        basics_line,
+        &mut page.diagnostics,
+    );
+    if method == "GET"
+        && page.query_params.is_empty()
+        && let Some(body) = page.body.take()
+    {
+        // Older pages list a GET's query parameters under 请求体; a GET body is never sent.
+        if !body.is_empty() {
+            page.diagnostics.push(Diagnostic::warning(
+                basics_line,
+                Kind::BadValue,
+                "a GET request documents a body; its fields are read as query parameters",
+            ));
+        }
+        page.query_params = body;
+        page.request_example = None;
+    }
     let id = page
         .explorer_id
         .clone()
@@ -709,6 +866,11 @@ fn finish(source: &str, mut page: Page, basics_line: usize) -> Outcome {
             id_from_path(&method, &path)
         });
 
+    if let (Some(fields), Some(Value::Object(example))) =
+        (page.body.as_mut(), page.request_example.as_ref())
+    {
+        super::infer::fill_from_example(fields, example);
+    }
     let content_type = page
         .content_type
         .take()
@@ -754,6 +916,29 @@ fn finish(source: &str, mut page: Page, basics_line: usize) -> Outcome {
         sdk_names: page.sdk_names,
         diagnostics,
     }))
+}
+
+/// Every `:param` of the path gets a parameter: pages (and renderings) that leave the
+/// table out still name it in the URL.
+fn complete_path_params(
+    path: &str,
+    params: &mut Vec<Field>,
+    line: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for name in crate::spec::check::path_param_names(path) {
+        if params.iter().any(|p| p.name == name) {
+            continue;
+        }
+        diagnostics.push(Diagnostic::warning(
+            line,
+            Kind::MissingCell,
+            format!("path parameter `:{name}` has no row in 路径参数; read as a required string"),
+        ));
+        let mut field = Field::new(name, FieldType::String);
+        field.required = Some(true);
+        params.push(field);
+    }
 }
 
 /// Response fields from the table when there is one (the example fills element types the

@@ -84,7 +84,7 @@ fn scalar(t: &str) -> Option<FieldType> {
         "boolean" | "bool" => FieldType::Bool,
         "object" | "struct" => FieldType::Object,
         "file" | "binary" => FieldType::File,
-        "any" => FieldType::Any,
+        "any" | "interface" | "union" => FieldType::Any,
         _ => return None,
     })
 }

@@ -1,0 +1,339 @@
+//! The whole corpus in `../shared/corpus`, read in place: no panics, nearly every endpoint
+//! page without an error, almost no `any` fields, and the same facts from every dialect
+//! of one endpoint.
+
+use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use feishu_codegen::parse::{Outcome, dialect, parse_page};
+use feishu_codegen::spec::{Field, FieldType, Rules, Spec};
+
+fn corpus() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+    if root.is_dir() {
+        Some(root)
+    } else {
+        eprintln!("skipped: ../shared/corpus is absent");
+        None
+    }
+}
+
+fn pages(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            pages(&path, out);
+        } else if path.extension().is_some_and(|e| e == "md") && !path.ends_with("README.md") {
+            out.push(path);
+        }
+    }
+}
+
+struct Parsed {
+    file: String,
+    folder: String,
+    outcome: Result<Outcome, String>,
+}
+
+fn parse_corpus(root: &Path) -> Vec<Parsed> {
+    let mut files = Vec::new();
+    pages(root, &mut files);
+    files.sort();
+    files
+        .iter()
+        .map(|path| {
+            let file = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let folder = file.split('/').next().unwrap_or_default().to_string();
+            let text = std::fs::read_to_string(path).unwrap();
+            let outcome = catch_unwind(AssertUnwindSafe(|| parse_page(&file, &text)))
+                .map_err(|_| file.clone());
+            let _ = dialect(&text);
+            Parsed {
+                file,
+                folder,
+                outcome,
+            }
+        })
+        .collect()
+}
+
+fn all_fields(spec: &Spec) -> Vec<&Field> {
+    fn walk<'a>(field: &'a Field, out: &mut Vec<&'a Field>) {
+        out.push(field);
+        for child in &field.fields {
+            walk(child, out);
+        }
+        if let Some(items) = &field.items {
+            walk(items, out);
+        }
+        if let Some(values) = &field.values {
+            walk(values, out);
+        }
+    }
+    let mut out = Vec::new();
+    let roots = spec
+        .path_params
+        .iter()
+        .chain(&spec.query_params)
+        .chain(&spec.headers)
+        .chain(spec.request.iter().flat_map(|r| &r.fields))
+        .chain(spec.response.iter().flat_map(|r| &r.fields));
+    for field in roots {
+        walk(field, &mut out);
+    }
+    out
+}
+
+#[test]
+fn every_page_parses_without_panic_and_almost_without_errors() {
+    let Some(root) = corpus() else { return };
+    let parsed = parse_corpus(&root);
+    let panics: Vec<&String> = parsed
+        .iter()
+        .filter_map(|p| p.outcome.as_ref().err())
+        .collect();
+    assert!(panics.is_empty(), "parser panicked on {panics:?}");
+
+    let mut endpoint_pages = 0;
+    let mut with_errors = Vec::new();
+    let (mut fields, mut any) = (0usize, Vec::new());
+    for page in &parsed {
+        match page.outcome.as_ref().unwrap() {
+            Outcome::Endpoint(spec) => {
+                endpoint_pages += 1;
+                if spec.has_errors() {
+                    with_errors.push(page.file.clone());
+                }
+                for field in all_fields(spec) {
+                    fields += 1;
+                    if field.ty == FieldType::Any {
+                        any.push(format!("{}: `{}`", page.file, field.name));
+                    }
+                }
+            }
+            Outcome::Failed { .. } => {
+                endpoint_pages += 1;
+                with_errors.push(page.file.clone());
+            }
+            Outcome::Skipped { .. } => {}
+        }
+    }
+    let clean = endpoint_pages - with_errors.len();
+    eprintln!(
+        "{} pages, {endpoint_pages} endpoint pages, {clean} without error; {fields} fields, {} any",
+        parsed.len(),
+        any.len()
+    );
+    std::fs::write("/tmp/any.txt", any.join("\n")).ok();
+    assert!(endpoint_pages > 2500, "{endpoint_pages}");
+    assert!(
+        clean * 100 >= endpoint_pages * 99,
+        "pages with errors: {with_errors:#?}"
+    );
+    assert!(
+        any.len() * 1000 < fields * 5,
+        "{} of {fields} fields are `any`: {:#?}",
+        any.len(),
+        &any[..any.len().min(40)]
+    );
+}
+
+/// One field's comparable facts. `None` where the page does not say.
+#[derive(Debug, PartialEq)]
+struct Facts {
+    ty: FieldType,
+    required: Option<bool>,
+    rules: Rules,
+    enums: Option<Vec<String>>,
+}
+
+/// An endpoint's fields by dotted path (`body.a.b`, `body.list[].x`), plus its errors.
+/// `top` marks the fields every rendering lists in full (parameters and top-level body).
+fn facts(spec: &Spec) -> BTreeMap<String, (bool, Facts)> {
+    fn walk(prefix: &str, top: bool, field: &Field, out: &mut BTreeMap<String, (bool, Facts)>) {
+        let path = format!("{prefix}.{}", field.name);
+        let enums: Vec<String> = field
+            .enum_values
+            .iter()
+            .map(|e| e.value.to_string())
+            .collect();
+        let facts = Facts {
+            ty: field.ty,
+            required: field.required,
+            rules: field.rules.clone(),
+            enums: (!enums.is_empty()).then_some(enums),
+        };
+        out.insert(path.clone(), (top, facts));
+        for child in &field.fields {
+            walk(&path, false, child, out);
+        }
+        if let Some(items) = &field.items {
+            for child in &items.fields {
+                walk(&format!("{path}[]"), false, child, out);
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (name, fields) in [("path", &spec.path_params), ("query", &spec.query_params)] {
+        for field in fields {
+            walk(name, true, field, &mut out);
+        }
+    }
+    for field in spec.request.iter().flat_map(|r| &r.fields) {
+        walk("body", true, field, &mut out);
+    }
+    out
+}
+
+/// What two dialects say differently about one field; facts one of them leaves out
+/// (a rendering drops enums, rules and nested required flags) are not disagreements.
+fn disagreement(site: &Facts, other: &Facts) -> Option<String> {
+    if site.ty != other.ty {
+        return Some(format!("type {:?} vs {:?}", site.ty, other.ty));
+    }
+    if let (Some(a), Some(b)) = (site.required, other.required)
+        && a != b
+    {
+        return Some(format!("required {a} vs {b}"));
+    }
+    let (a, b) = (&site.rules, &other.rules);
+    let rules = [
+        (
+            "min_length",
+            a.min_length.map(|v| v.to_string()),
+            b.min_length.map(|v| v.to_string()),
+        ),
+        (
+            "max_length",
+            a.max_length.map(|v| v.to_string()),
+            b.max_length.map(|v| v.to_string()),
+        ),
+        (
+            "min",
+            a.min.as_ref().map(|v| v.to_string()),
+            b.min.as_ref().map(|v| v.to_string()),
+        ),
+        (
+            "max",
+            a.max.as_ref().map(|v| v.to_string()),
+            b.max.as_ref().map(|v| v.to_string()),
+        ),
+        (
+            "min_items",
+            a.min_items.map(|v| v.to_string()),
+            b.min_items.map(|v| v.to_string()),
+        ),
+        (
+            "max_items",
+            a.max_items.map(|v| v.to_string()),
+            b.max_items.map(|v| v.to_string()),
+        ),
+        ("pattern", a.pattern.clone(), b.pattern.clone()),
+    ];
+    for (rule, a, b) in rules {
+        if let (Some(a), Some(b)) = (a, b)
+            && a != b
+        {
+            return Some(format!("{rule} {a} vs {b}"));
+        }
+    }
+    if let (Some(a), Some(b)) = (&site.enums, &other.enums)
+        && a != b
+    {
+        return Some(format!("enum {a:?} vs {b:?}"));
+    }
+    None
+}
+
+/// Whether the facts have any field in the section (`path`, `query`, `body`) of `key`.
+fn has_section(facts: &BTreeMap<String, (bool, Facts)>, key: &str) -> bool {
+    let section = key.split('.').next().unwrap_or_default();
+    facts.keys().any(|k| k.split('.').next() == Some(section))
+}
+
+const KNOWN_DISAGREEMENTS: usize = 72;
+
+#[test]
+fn dialects_of_one_endpoint_agree() {
+    let Some(root) = corpus() else { return };
+    let parsed = parse_corpus(&root);
+    let mut by_endpoint: BTreeMap<String, Vec<(&str, &Spec)>> = BTreeMap::new();
+    for page in &parsed {
+        if let Ok(Outcome::Endpoint(spec)) = &page.outcome {
+            let path: Vec<&str> = spec
+                .http
+                .path
+                .split('/')
+                .map(|s| if s.starts_with(':') { ":" } else { s })
+                .collect();
+            by_endpoint
+                .entry(format!("{} {}", spec.http.method, path.join("/")))
+                .or_default()
+                .push((&page.folder, spec));
+        }
+    }
+    let (mut compared, mut fields_compared) = (0, 0);
+    let mut disagreements = Vec::new();
+    for (endpoint, specs) in &by_endpoint {
+        let Some((_, site)) = specs.iter().find(|(folder, _)| *folder == "raw") else {
+            continue;
+        };
+        let site_facts = facts(site);
+        for (folder, other) in specs.iter().filter(|(folder, _)| *folder != "raw") {
+            compared += 1;
+            let other_facts = facts(other);
+            for (key, (top, value)) in &other_facts {
+                match site_facts.get(key) {
+                    Some((_, site_value)) => {
+                        fields_compared += 1;
+                        if let Some(what) = disagreement(site_value, value) {
+                            disagreements.push(format!("{endpoint} [{folder}] {key}: {what}"));
+                        }
+                    }
+                    None if *top && has_section(&site_facts, key) => {
+                        disagreements.push(format!("{endpoint} [{folder}] {key}: only in {folder}"))
+                    }
+                    None => {}
+                }
+            }
+            // A rendering that leaves out a whole table loses facts but says nothing wrong.
+            for (key, _) in site_facts.iter().filter(|(k, (top, _))| {
+                *top && !other_facts.contains_key(*k) && has_section(&other_facts, k)
+            }) {
+                disagreements.push(format!("{endpoint} [{folder}] {key}: only in raw"));
+            }
+            let codes = |spec: &Spec| {
+                spec.errors
+                    .iter()
+                    .map(|e| e.code)
+                    .collect::<std::collections::BTreeSet<_>>()
+            };
+            if !other.errors.is_empty() && codes(site) != codes(other) {
+                disagreements.push(format!(
+                    "{endpoint} [{folder}] errors: {:?} vs {:?}",
+                    codes(site),
+                    codes(other)
+                ));
+            }
+        }
+    }
+    eprintln!(
+        "{compared} endpoint pairs, {fields_compared} fields compared, {} disagreements",
+        disagreements.len()
+    );
+    assert!(compared > 1000, "{compared}");
+    // What remains is what the renderings themselves say differently (a type the pipe
+    // rendering's type notes leave out, so the example decides; a table that says
+    // `object` over an array example), listed in the closing notes. New disagreements
+    // fail here.
+    assert!(
+        disagreements.len() <= KNOWN_DISAGREEMENTS,
+        "{:#?}",
+        disagreements
+    );
+}
