@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use feishu_codegen::emit::{EmitOptions, emit_crate};
 use feishu_codegen::parse::Outcome;
-use feishu_codegen::spec::{Spec, check, yaml};
+use feishu_codegen::spec::{Spec, check, overrides, yaml};
 
 use crate::files::{Tree, differences, replace_dir};
 use crate::pages::{collect, parse_all, print_diagnostics};
@@ -32,13 +32,17 @@ pub fn outputs(root: &Path) -> Result<Option<(Tree, Tree)>, Box<dyn Error>> {
             continue;
         }
         if let Outcome::Endpoint(spec) = page.outcome {
-            problems.extend(
-                check::check(&spec)
-                    .into_iter()
-                    .map(|p| format!("{}: {p}", page.file)),
-            );
             specs.push(*spec);
         }
+    }
+    // Checked after the overrides, which may be what makes a spec usable.
+    apply_overrides(root, &mut specs)?;
+    for spec in &specs {
+        problems.extend(
+            check::check(spec)
+                .into_iter()
+                .map(|p| format!("{}: {p}", spec.source)),
+        );
     }
     if !problems.is_empty() {
         eprintln!(
@@ -57,6 +61,24 @@ pub fn outputs(root: &Path) -> Result<Option<(Tree, Tree)>, Box<dyn Error>> {
         .collect();
     Ok(Some((ir, generated)))
 }
+
+/// Apply `specs/overrides.yaml` when it exists; overrides that match nothing are warned
+/// about (the docs or the page changed under them), not fatal.
+fn apply_overrides(root: &Path, specs: &mut [Spec]) -> Result<(), Box<dyn Error>> {
+    let path = root.join(OVERRIDES);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(err) => return Err(format!("{OVERRIDES}: {err}").into()),
+    };
+    let overrides = yaml::overrides_from_str(&text).map_err(|err| format!("{OVERRIDES}: {err}"))?;
+    for warning in overrides::apply(specs, &overrides) {
+        eprintln!("{OVERRIDES}: warning: {warning}");
+    }
+    Ok(())
+}
+
+const OVERRIDES: &str = "specs/overrides.yaml";
 
 /// True when everything is (or now is) up to date.
 pub fn run(root: &Path, check_only: bool) -> Result<bool, Box<dyn Error>> {

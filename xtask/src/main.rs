@@ -1,5 +1,6 @@
 //! `cargo xtask codegen [--check]` and `cargo xtask parse <FILE|DIR>... --out <DIR>`.
 
+mod bench;
 mod codegen;
 mod files;
 mod pages;
@@ -29,6 +30,11 @@ enum Command {
         #[arg(long)]
         root: Option<PathBuf>,
     },
+    /// Time parsing a directory of pages (use the release profile; see BENCHMARKS.md).
+    Bench {
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
     /// Parse pages (files or directories of .md) into YAML specs plus report.json in --out.
     Parse {
         #[arg(required = true)]
@@ -45,6 +51,7 @@ fn main() -> ExitCode {
             codegen::run(&root.unwrap_or_else(codegen::repo_root), check)
         }
         Command::Parse { inputs, out } => parse_cmd::run(&inputs, &out),
+        Command::Bench { inputs } => bench::run(&inputs),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

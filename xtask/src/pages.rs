@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use feishu_codegen::diagnostics::{Diagnostic, Kind};
 use feishu_codegen::parse::{Dialect, Outcome, dialect, parse_page};
 use feishu_codegen::spec::Spec;
+use rayon::prelude::*;
 
 /// One page and what came of it.
 pub struct Parsed {
@@ -81,7 +82,7 @@ pub fn display(path: &Path, base: Option<&Path>) -> String {
 /// when they describe the same method and path, and fail when they describe another.
 pub fn parse_all(files: &[PathBuf], base: Option<&Path>) -> Vec<Parsed> {
     let mut parsed: Vec<Parsed> = files
-        .iter()
+        .par_iter()
         .map(|path| parse_one(path, display(path, base)))
         .collect();
     // One endpoint (method + path, whatever the parameters are called) in several pages.

@@ -204,3 +204,67 @@ fn codegen_writes_checks_and_keeps_old_output_on_failure() {
         Some(0)
     );
 }
+
+#[test]
+fn overrides_change_the_ir_and_stale_ones_are_warned_about() {
+    let root = tempfile::tempdir().unwrap();
+    let root = root.path();
+    write(
+        &root.join("specs/pages/aily/v1/aily_session/update.md"),
+        &fs::read_to_string(seed_page()).unwrap(),
+    );
+    write(
+        &root.join("specs/overrides.yaml"),
+        "- endpoint: aily.v1.aily_session.update\n  field: response.session.created_at\n  set: {type: int64}\n\
+         - endpoint: aily.v1.aily_session.update\n  field: body.metadata\n  set: {required: true}\n\
+         - endpoint: aily.v1.aily_session.update\n  field: response.session.owner\n  add: {type: string, description: 所有者}\n\
+         - endpoint: aily.v1.aily_session.update\n  field: body.gone\n  remove: true\n",
+    );
+    let output = xtask(&["codegen", "--root", root.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(
+            "specs/overrides.yaml: warning: override #4 (aily.v1.aily_session.update body.gone): no such field"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    let yaml = fs::read_to_string(root.join("specs/ir/aily/v1/aily_session/update.yaml")).unwrap();
+    assert!(
+        yaml.contains("    - name: created_at\n      type: int64\n"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("  - name: metadata\n    type: string\n    required: true\n"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("    - name: owner\n      type: string\n      required: false\n      description: 所有者\n"), "{yaml}");
+    assert!(
+        yaml.contains(
+            "overrides:\n- 'response.session.created_at: set type=\"int64\"'\n- 'body.metadata: set required=true'\n- 'response.session.owner: added'\n"
+        ),
+        "{yaml}"
+    );
+    // The generated code follows the IR: metadata is now required, so the builder takes it.
+    let code =
+        fs::read_to_string(root.join("generated/src/aily/v1/aily_session/update.rs")).unwrap();
+    assert!(code.contains("metadata: impl Into<String>"), "{code}");
+    assert!(
+        code.contains("pub created_at: Option<feishu_runtime::Int64>"),
+        "{code}"
+    );
+
+    // A broken overrides file stops codegen with its line.
+    write(
+        &root.join("specs/overrides.yaml"),
+        "- endpoint: x\n  fieldd: y\n",
+    );
+    let output = xtask(&["codegen", "--root", root.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("specs/overrides.yaml: "),
+        "{}",
+        stderr(&output)
+    );
+    assert!(stderr(&output).contains("line 2"), "{}", stderr(&output));
+}

@@ -637,7 +637,7 @@ fn typed_field(
     // A model is an object when rows below it or the page's type notes give its fields, or
     // when the site source names it (its type cells only ever hold types); `-` and `/` are
     // how pages type a container row such as `data`.
-    let container = model.is_empty() || ((model == "-" || model == "/") && has_children);
+    let container = model.is_empty() || model == "-" || (model == "/" && has_children);
     let described = has_children || !noted.is_empty();
     if container || (is_model_name(model) && (described || info.model_names_are_types)) {
         if !described && !container {
@@ -914,6 +914,7 @@ fn finish(source: &str, mut page: Page, basics_line: usize) -> Outcome {
         pagination,
         errors: page.errors,
         sdk_names: page.sdk_names,
+        overrides: Vec::new(),
         diagnostics,
     }))
 }

@@ -5,6 +5,7 @@
 //! carries only what the page said.
 
 pub mod check;
+pub mod overrides;
 pub mod yaml;
 
 use std::collections::BTreeMap;
@@ -46,6 +47,9 @@ pub struct Spec {
     /// SDK language (`python`, `go`, `java`, `nodejs`) → the call the page's sample makes.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub sdk_names: BTreeMap<String, String>,
+    /// Corrections from `specs/overrides.yaml` applied to this endpoint, one line each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub diagnostics: Vec<Diagnostic>,
 }

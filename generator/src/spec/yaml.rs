@@ -2,6 +2,7 @@
 //! for a maintained fork means changing only this file.
 
 use super::Spec;
+use super::overrides::Override;
 
 /// A YAML document that could not be read back as a [`Spec`].
 #[derive(Debug, thiserror::Error)]
@@ -15,4 +16,12 @@ pub fn to_string(spec: &Spec) -> Result<String, YamlError> {
 
 pub fn from_str(text: &str) -> Result<Spec, YamlError> {
     Ok(serde_yaml::from_str(text)?)
+}
+
+/// Read `specs/overrides.yaml`: a list of [`Override`]s (an empty file is an empty list).
+pub fn overrides_from_str(text: &str) -> Result<Vec<Override>, YamlError> {
+    if text.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(serde_yaml::from_str::<Option<Vec<Override>>>(text)?.unwrap_or_default())
 }
