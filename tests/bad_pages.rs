@@ -228,3 +228,30 @@ fn truncated_pages_never_panic() {
         cut += 97;
     }
 }
+
+#[test]
+fn example_that_contradicts_the_table_keeps_the_table() {
+    let (text, line) = seed_with("    \"metadata\": \"{}\"", "    \"metadata\": 42");
+    let spec = endpoint(&text);
+    assert_eq!(
+        spec.diagnostics,
+        [Diagnostic {
+            line: line - 2,
+            level: Level::Warning,
+            kind: Kind::ExampleContradictsTable,
+            message: "`body.metadata`: the table says string, the example has an integer".into(),
+        }]
+    );
+    assert_eq!(spec.request.unwrap().fields[1].ty, FieldType::String);
+}
+
+#[test]
+fn deprecated_fields_are_marked() {
+    let (text, _) = seed_with(
+        "| metadata |",
+        "| metadata | string | 否 | 已废弃，请使用 channel_context |",
+    );
+    let fields = endpoint(&text).request.unwrap().fields;
+    assert!(fields[1].deprecated);
+    assert!(!fields[0].deprecated);
+}

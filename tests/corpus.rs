@@ -337,3 +337,135 @@ fn dialects_of_one_endpoint_agree() {
         disagreements
     );
 }
+
+fn corpus_page(relative: &str) -> Option<Spec> {
+    let root = corpus()?;
+    let text = std::fs::read_to_string(root.join(relative)).unwrap();
+    match parse_page(relative, &text) {
+        Outcome::Endpoint(spec) => Some(*spec),
+        other => panic!("{relative}: {other:?}"),
+    }
+}
+
+/// The seed endpoint in the site's own source format: more facts than the pipe page.
+#[test]
+fn site_source_facts() {
+    let Some(spec) = corpus_page("raw/aily-v1/aily_session/update.md") else {
+        return;
+    };
+    assert_eq!(spec.id, "aily.v1.aily_session.update");
+    assert_eq!(spec.title, "更新会话");
+    assert_eq!(
+        spec.summary.as_deref(),
+        Some("该 API 用于更新与某个飞书 Aily 应用的一次会话（Session）的信息。")
+    );
+    assert_eq!(spec.rate_limit.as_deref(), Some("1000 次/分钟、50 次/秒"));
+    assert_eq!(spec.auth.tokens, ["tenant", "user"]);
+    assert_eq!(spec.auth.app_types, ["custom"]);
+    assert_eq!(spec.auth.scopes[0].name, "aily:session:write");
+    assert_eq!(
+        spec.auth.scopes[0].description.as_deref(),
+        Some("读写会话信息")
+    );
+    let param = &spec.path_params[0];
+    assert_eq!(
+        (param.rules.min_length, param.rules.max_length),
+        (Some(9), Some(32))
+    );
+    assert_eq!(
+        param.rules.pattern.as_deref(),
+        Some("session_[0-9a-hjkmnp-z]{1,24}")
+    );
+    assert_eq!(
+        param.example,
+        Some(serde_json::json!("session_4dfunz7sp1g8m"))
+    );
+    let body = &spec.request.as_ref().unwrap().fields;
+    assert_eq!(
+        (body[1].name.as_str(), body[1].rules.max_length),
+        ("metadata", Some(255))
+    );
+    let response = spec.response.as_ref().unwrap();
+    assert_eq!(
+        response.fields_from,
+        Some(feishu_codegen::spec::FieldsFrom::Table)
+    );
+    assert_eq!(response.fields[0].name, "session");
+    assert_eq!(response.fields[0].fields.len(), 6);
+    assert_eq!(
+        response.fields[0].fields[1].description.as_deref(),
+        Some("会话的创建时间，毫秒时间戳")
+    );
+    assert_eq!(spec.errors[0].code, 2700001);
+    assert!(
+        spec.headers.is_empty(),
+        "Authorization and Content-Type are not caller headers"
+    );
+    assert!(spec.diagnostics.is_empty(), "{:?}", spec.diagnostics);
+}
+
+/// English Lark rendering: a URL row as the table header, `∟` nesting, headings glued to
+/// table rows.
+#[test]
+fn lark_english_facts() {
+    let Some(spec) =
+        corpus_page("lark-en/sheets/v2/delete_spreadsheets_spreadsheetToken_dataValidation.md")
+    else {
+        return;
+    };
+    assert_eq!(
+        (spec.http.method.as_str(), spec.http.path.as_str()),
+        (
+            "DELETE",
+            "/open-apis/sheets/v2/spreadsheets/:spreadsheetToken/dataValidation"
+        )
+    );
+    assert_eq!(spec.auth.app_types, ["custom", "isv"]);
+    let scopes: Vec<&str> = spec.auth.scopes.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(scopes, ["drive:drive", "sheets:spreadsheet"]);
+    let ranges = &spec.request.as_ref().unwrap().fields[0];
+    assert_eq!(
+        (ranges.name.as_str(), ranges.ty),
+        ("dataValidationRanges", FieldType::Array)
+    );
+    let element = &ranges.items.as_ref().unwrap().fields;
+    assert_eq!(
+        (element[0].name.as_str(), element[0].required),
+        ("range", Some(true))
+    );
+    let results = &spec.response.as_ref().unwrap().fields[0];
+    assert_eq!(results.name, "rangeResults");
+    let names: Vec<&str> = results
+        .items
+        .as_ref()
+        .unwrap()
+        .fields
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(names, ["range", "msg", "success", "updatedCells"]);
+}
+
+/// The `| 项目 | 值 |` variant with backticked names and a scope with its description.
+#[test]
+fn variant_facts() {
+    let Some(spec) = corpus_page("variants/corehr/v1/delete_companies_company_id.md") else {
+        return;
+    };
+    assert_eq!(
+        (spec.http.method.as_str(), spec.http.path.as_str()),
+        ("DELETE", "/open-apis/corehr/v1/companies/:company_id")
+    );
+    assert_eq!(spec.auth.scopes[0].name, "corehr:corehr");
+    assert_eq!(
+        spec.auth.scopes[0].description.as_deref(),
+        Some("更新核心人事信息")
+    );
+    assert_eq!(spec.auth.tokens, ["tenant"]);
+    assert_eq!(spec.path_params[0].name, "company_id");
+    assert_eq!(
+        spec.path_params[0].example,
+        Some(serde_json::json!("341432424"))
+    );
+    assert_eq!(spec.rate_limit.as_deref(), Some("1000 次/分钟、50 次/秒"));
+}

@@ -38,6 +38,8 @@ pub enum Kind {
     DuplicateId,
     /// The parser itself failed on the page (a bug: please report it with the page).
     Panic,
+    /// The example shows another type than the table says; the table is kept.
+    ExampleContradictsTable,
 }
 
 impl Kind {
@@ -54,6 +56,7 @@ impl Kind {
             Kind::Unreadable => "unreadable",
             Kind::DuplicateId => "duplicate-id",
             Kind::Panic => "panic",
+            Kind::ExampleContradictsTable => "example-contradicts-table",
         }
     }
 }

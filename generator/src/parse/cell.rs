@@ -74,7 +74,8 @@ pub fn read_cell(text: &str) -> CellFacts {
             continue;
         }
         match part {
-            Part::Rules => rules.push(segment),
+            // Another bold label (`**注意**：`) ends the rules.
+            Part::Rules if !segment.starts_with("**") => rules.push(segment),
             Part::Enum if is_list_item(segment) => facts.enum_values.push(enum_item(segment)),
             _ => {
                 // Text after a value part, or another bold label, is description again.
@@ -198,6 +199,15 @@ const PHRASES: &[(&str, Phrase)] = &[
     ("最小值", Phrase::Min),
     ("取值范围", Phrase::ValueRange),
     ("正则校验", Phrase::Pattern),
+    ("int32 范围", Phrase::ValueRange),
+    ("int64 范围", Phrase::ValueRange),
+    ("列表长度不能大于", Phrase::MaxLength),
+    ("Maximum length", Phrase::MaxLength),
+    ("Minimum length", Phrase::MinLength),
+    ("Length range", Phrase::LengthRange),
+    ("Maximum value", Phrase::Max),
+    ("Minimum value", Phrase::Min),
+    ("Value range", Phrase::ValueRange),
 ];
 
 /// Read `数据校验规则` text such as `最大长度: 255最小长度: 0`. Returns the rules and the
@@ -222,7 +232,7 @@ pub fn parse_rules(text: &str) -> (Rules, Vec<String>) {
         };
         let after = after
             .trim_start()
-            .trim_start_matches([':', '：'])
+            .trim_start_matches([':', '：', '(', '（', ' '])
             .trim_start();
         let (ok, remaining) = apply(phrase, after, &mut rules);
         let remaining = strip_unit(remaining);
@@ -240,7 +250,7 @@ pub fn parse_rules(text: &str) -> (Rules, Vec<String>) {
 /// Units written after a length (`～ 32 字符`): part of the phrase, not another rule.
 fn strip_unit(text: &str) -> &str {
     let trimmed = text.trim_start();
-    ["个字符", "字符", "个"]
+    ["个字符", "字符", "个", "）内的正整数", "）", ")"]
         .iter()
         .find_map(|unit| trimmed.strip_prefix(unit))
         .unwrap_or(text)
@@ -272,7 +282,7 @@ fn apply<'a>(phrase: Phrase, text: &'a str, rules: &mut Rules) -> (bool, &'a str
             let Some((low, rest)) = number(text) else {
                 return (false, text);
             };
-            let rest = rest
+            let rest = strip_unit(rest)
                 .trim_start()
                 .trim_start_matches(['～', '~', '-', '至'])
                 .trim_start();
@@ -322,11 +332,19 @@ fn number(text: &str) -> Option<(Number, &str)> {
         Some(t) => (t, true),
         None => (text, false),
     };
+    // Digits, a sign, a decimal point, and `,` between digits (`10,000`).
+    let bytes = text.as_bytes();
     let end = text
         .char_indices()
-        .find(|&(i, c)| !(c.is_ascii_digit() || c == '.' || (i == 0 && c == '-')))
+        .find(|&(i, c)| {
+            let thousands = c == ','
+                && i > 0
+                && bytes[i - 1].is_ascii_digit()
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+            !(c.is_ascii_digit() || c == '.' || (i == 0 && c == '-') || thousands)
+        })
         .map_or(text.len(), |(i, _)| i);
-    let digits = &text[..end];
+    let digits = text[..end].replace(',', "");
     let number = match digits.parse::<i64>() {
         Ok(n) => Number::from(n),
         Err(_) => Number::from_f64(digits.parse::<f64>().ok()?)?,
@@ -366,6 +384,31 @@ mod tests {
         assert_eq!(rules.max, Some(Number::from(500)));
         assert_eq!(rules.min, Some(Number::from(-1)));
         assert_eq!(unknown, vec!["必须是偶数".to_string()]);
+    }
+
+    #[test]
+    fn more_phrasings() {
+        let (rules, unknown) = parse_rules("长度范围：`1`~`10,000`字符");
+        assert_eq!(
+            (rules.min_length, rules.max_length, unknown.len()),
+            (Some(1), Some(10000), 0)
+        );
+        let (rules, unknown) = parse_rules("长度范围：`1` 字符 ～ `50` 字符");
+        assert_eq!(
+            (rules.min_length, rules.max_length, unknown.len()),
+            (Some(1), Some(50), 0)
+        );
+        let (rules, unknown) = parse_rules("int32 范围（ `1`~`2147483647`）内的正整数。");
+        assert_eq!(
+            (rules.min, rules.max),
+            (Some(Number::from(1)), Some(Number::from(2147483647)))
+        );
+        assert!(unknown.is_empty(), "{unknown:?}");
+        let (rules, _) = parse_rules("列表长度不能大于 50。");
+        assert_eq!(rules.max_length, Some(50));
+        let facts = read_cell("x\n**数据校验规则**：\n- 最大长度：`10` 字符\n**注意**：不能重复");
+        assert_eq!(facts.rules.as_deref(), Some("- 最大长度：`10` 字符"));
+        assert_eq!(facts.description.as_deref(), Some("x\n**注意**：不能重复"));
     }
 
     #[test]

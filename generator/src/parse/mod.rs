@@ -5,6 +5,7 @@
 
 pub mod blocks;
 pub mod cell;
+pub mod contradict;
 pub mod html;
 pub mod infer;
 pub mod json;

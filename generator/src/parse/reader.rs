@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::blocks::{Block, Row, Table};
 use super::cell::{parse_rules, read_cell, typed_value};
+use super::contradict::clashes;
 use super::infer::fields_from_example;
 use super::json::{Example as JsonExample, parse_example, starts_like_json};
 use super::type_notes::TypeNotes;
@@ -117,6 +118,10 @@ struct Page {
     response_fields: Option<Vec<Field>>,
     request_example: Option<Value>,
     response_example: Option<Value>,
+    /// First lines of the request and response examples, for diagnostics about them.
+    example_lines: (usize, usize),
+    /// The response section says the reply is a file's bytes (`返回文件二进制流`).
+    binary_response: bool,
     errors: Vec<ErrorCode>,
     sdk_names: BTreeMap<String, String>,
     diagnostics: Vec<Diagnostic>,
@@ -153,6 +158,9 @@ pub fn read(source: &str, blocks: &[Block], info: &PageInfo) -> Outcome {
                     if page.summary.is_none() {
                         page.summary = Some(strip_explorer_link(text)).filter(|s| !s.is_empty());
                     }
+                }
+                if section == Section::Response && text.contains("二进制") {
+                    page.binary_response = true;
                 }
                 if let Some(kind) = bold_label(text).as_deref().and_then(example_kind) {
                     label = Some(kind);
@@ -270,6 +278,11 @@ fn read_example(is_body: bool, text: &str, line: usize, page: &mut Page) {
     };
     if slot.is_some() {
         return;
+    }
+    if is_body {
+        page.example_lines.0 = line;
+    } else {
+        page.example_lines.1 = line;
     }
     match parse_example(text) {
         Ok(JsonExample::Strict(value)) => *slot = Some(value),
@@ -745,6 +758,7 @@ fn row_complete(table: &Table, row: &Row, diagnostics: &mut Vec<Diagnostic>) -> 
 /// Fill a field from its description cell.
 fn describe(field: &mut Field, text: &str, line: usize, diagnostics: &mut Vec<Diagnostic>) {
     let facts = read_cell(text);
+    field.deprecated = facts.description.as_deref().is_some_and(is_deprecated);
     let value_type = match (&field.items, field.ty) {
         (Some(items), FieldType::Array) => items.ty,
         _ => field.ty,
@@ -779,6 +793,14 @@ fn describe(field: &mut Field, text: &str, line: usize, diagnostics: &mut Vec<Di
             field.rules.max_items = Some(items);
         }
     }
+}
+
+/// Descriptions mark retired fields in words: `已废弃`, `不推荐使用`, `deprecated`.
+fn is_deprecated(description: &str) -> bool {
+    ["已废弃", "已弃用", "不推荐使用", "废弃字段"]
+        .iter()
+        .any(|w| description.contains(w))
+        || description.to_ascii_lowercase().contains("deprecated")
 }
 
 /// HTTP状态码 | 错误码 | 描述 | 排查建议.
@@ -866,6 +888,8 @@ fn finish(source: &str, mut page: Page, basics_line: usize) -> Outcome {
             id_from_path(&method, &path)
         });
 
+    let clashes = clashes_of(&page);
+    page.diagnostics.extend(clashes);
     if let (Some(fields), Some(Value::Object(example))) =
         (page.body.as_mut(), page.request_example.as_ref())
     {
@@ -889,12 +913,21 @@ fn finish(source: &str, mut page: Page, basics_line: usize) -> Outcome {
         example: page.request_example,
     });
 
-    let response = build_response(
+    let mut response = build_response(
         page.response_fields,
         page.response_example,
         basics_line,
         &mut page.diagnostics,
     );
+    if page.binary_response {
+        let response = response.get_or_insert_with(|| Response {
+            content_type: String::new(),
+            fields: Vec::new(),
+            fields_from: None,
+            example: None,
+        });
+        response.content_type = "application/octet-stream".to_string();
+    }
     let pagination = pagination(&page.query_params, request.as_ref(), response.as_ref());
     let mut diagnostics = page.diagnostics;
     diagnostics.sort_by_key(|d| d.line);
@@ -917,6 +950,35 @@ fn finish(source: &str, mut page: Page, basics_line: usize) -> Outcome {
         overrides: Vec::new(),
         diagnostics,
     }))
+}
+
+/// Where the examples show other types than the tables, one warning per field.
+fn clashes_of(page: &Page) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let sides = [
+        (
+            page.body.as_deref(),
+            page.request_example.as_ref(),
+            "body",
+            page.example_lines.0,
+        ),
+        (
+            page.response_fields.as_deref(),
+            page.response_example.as_ref().and_then(|e| e.get("data")),
+            "response",
+            page.example_lines.1,
+        ),
+    ];
+    for (fields, example, prefix, line) in sides {
+        if let (Some(fields), Some(Value::Object(example))) = (fields, example) {
+            out.extend(
+                clashes(fields, example, prefix).into_iter().map(|message| {
+                    Diagnostic::warning(line, Kind::ExampleContradictsTable, message)
+                }),
+            );
+        }
+    }
+    out
 }
 
 /// Every `:param` of the path gets a parameter: pages (and renderings) that leave the

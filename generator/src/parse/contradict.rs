@@ -1,0 +1,126 @@
+//! Pages that contradict themselves: the table says one type, the example shows another.
+//! The table wins (it is the documented contract); each clash becomes a diagnostic so the
+//! page can be listed and fixed, or overridden.
+
+use serde_json::Value;
+
+use crate::spec::{Field, FieldType};
+
+/// Every field (at any depth) whose example value does not fit its documented type, as
+/// `path: the table says X, the example has Y`.
+pub fn clashes(
+    fields: &[Field],
+    example: &serde_json::Map<String, Value>,
+    prefix: &str,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    object(fields, example, prefix, &mut out);
+    out
+}
+
+fn object(
+    fields: &[Field],
+    example: &serde_json::Map<String, Value>,
+    prefix: &str,
+    out: &mut Vec<String>,
+) {
+    for field in fields {
+        if let Some(value) = example.get(&field.name) {
+            let path = format!("{prefix}.{}", field.name);
+            check(field, value, &path, out);
+        }
+    }
+}
+
+fn check(field: &Field, value: &Value, path: &str, out: &mut Vec<String>) {
+    if value.is_null() || fits(field.ty, value) {
+        match (value, field.ty) {
+            (Value::Object(map), FieldType::Object) => object(&field.fields, map, path, out),
+            (Value::Array(elements), FieldType::Array) => {
+                if let Some(items) = &field.items {
+                    // One clash per array, not one per element.
+                    if let Some(element) =
+                        elements.iter().find(|e| !e.is_null() && !fits(items.ty, e))
+                    {
+                        out.push(clash(&format!("{path}[]"), items.ty, element));
+                    } else if items.ty == FieldType::Object {
+                        for element in elements.iter().filter_map(Value::as_object).take(1) {
+                            object(&items.fields, element, &format!("{path}[]"), out);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        return;
+    }
+    out.push(clash(path, field.ty, value));
+}
+
+fn clash(path: &str, ty: FieldType, value: &Value) -> String {
+    let shown = serde_json::to_value(ty)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    format!(
+        "`{path}`: the table says {shown}, the example has {}",
+        kind(value)
+    )
+}
+
+/// Whether a JSON value can be read as the documented type. Numbers in strings are what
+/// the docs do for `int64` and often for `string` ids, so strings and numbers are lenient
+/// in that direction only.
+fn fits(ty: FieldType, value: &Value) -> bool {
+    match ty {
+        FieldType::String | FieldType::File => value.is_string(),
+        FieldType::Int64 => value.is_string() || value.is_i64() || value.is_u64(),
+        FieldType::Int => value.is_i64() || value.is_u64(),
+        FieldType::Float => value.is_number(),
+        FieldType::Bool => value.is_boolean(),
+        FieldType::Object | FieldType::Map => value.is_object(),
+        FieldType::Array => value.is_array(),
+        FieldType::Any => true,
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if n.is_f64() => "a decimal number",
+        Value::Number(_) => "an integer",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn table_against_example() {
+        let mut ids = Field::new("ids", FieldType::Object);
+        ids.fields.push(Field::new("x", FieldType::Int));
+        let mut list = Field::new("list", FieldType::Array);
+        list.items = Some(Box::new(Field::new("", FieldType::Int)));
+        let fields = vec![
+            Field::new("name", FieldType::String),
+            ids,
+            list,
+            Field::new("n", FieldType::Int64),
+        ];
+        let example = json!({"name": 1, "ids": [1], "list": [1, "2"], "n": "12"});
+        assert_eq!(
+            clashes(&fields, example.as_object().unwrap(), "body"),
+            [
+                "`body.name`: the table says string, the example has an integer",
+                "`body.ids`: the table says object, the example has an array",
+                "`body.list[]`: the table says int, the example has a string",
+            ]
+        );
+    }
+}
