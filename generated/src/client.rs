@@ -24,6 +24,9 @@ impl Client {
     }
 
     /// The `aily` service.
+    ///
+    /// Needs the `aily` feature.
+    #[cfg(feature = "aily")]
     pub fn aily(&self) -> crate::aily::Aily<'_> {
         crate::aily::Aily::new(&self.core)
     }

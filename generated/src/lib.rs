@@ -27,5 +27,6 @@ mod client;
 
 pub use client::Client;
 
+#[cfg(feature = "aily")]
 #[rustfmt::skip]
 pub mod aily;

@@ -89,6 +89,12 @@ impl ApiRequest {
         self
     }
 
+    /// A query parameter whose value is structured (an object): sent as its JSON text.
+    pub fn query_json<T: Serialize + ?Sized>(self, name: &'static str, value: &T) -> Result<Self> {
+        let text = serde_json::to_string(value).map_err(Error::Encode)?;
+        Ok(self.query(name, text))
+    }
+
     pub fn header(mut self, name: &'static str, value: impl ToString) -> Self {
         self.headers.push((name, value.to_string()));
         self

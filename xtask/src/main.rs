@@ -6,6 +6,7 @@ mod files;
 mod pages;
 mod parse_cmd;
 mod report;
+mod standalone;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,6 +30,12 @@ enum Command {
         /// The repository to work on (default: this workspace).
         #[arg(long)]
         root: Option<PathBuf>,
+        /// Generate a standalone crate from these pages instead (needs --out).
+        #[arg(long, num_args = 1.., requires = "out")]
+        pages: Vec<PathBuf>,
+        /// Where the standalone crate goes; nothing in the repository is touched.
+        #[arg(long, requires = "pages")]
+        out: Option<PathBuf>,
     },
     /// Time parsing a directory of pages (use the release profile; see BENCHMARKS.md).
     Bench {
@@ -47,9 +54,15 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Codegen { check, root } => {
-            codegen::run(&root.unwrap_or_else(codegen::repo_root), check)
-        }
+        Command::Codegen {
+            check,
+            root,
+            pages,
+            out,
+        } => match out {
+            Some(out) => standalone::run(&pages, &out),
+            None => codegen::run(&root.unwrap_or_else(codegen::repo_root), check),
+        },
         Command::Parse { inputs, out } => parse_cmd::run(&inputs, &out),
         Command::Bench { inputs } => bench::run(&inputs),
     };

@@ -3,47 +3,17 @@
 
 //! One module per endpoint: its request example round-trips, its response example
 //! decodes with every field kept, and a call reaches a mock server as documented.
+//! Each module is compiled with its service's feature.
 
-use serde_json::Value;
-use wiremock::matchers::{header, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+#[cfg(feature = "aily")]
+mod support;
 
-/// Every non-null value of `expected` is present in `actual`: a type that drops a
-/// documented field fails here.
-fn assert_fields_kept(expected: &Value, actual: &Value, at: &str) {
-    match (expected, actual) {
-        (Value::Object(expected), Value::Object(actual)) => {
-            for (key, value) in expected {
-                if value.is_null() {
-                    continue;
-                }
-                let found = actual
-                    .get(key)
-                    .unwrap_or_else(|| panic!("field `{at}.{key}` was dropped"));
-                assert_fields_kept(value, found, &format!("{at}.{key}"));
-            }
-        }
-        (Value::Array(expected), Value::Array(actual)) => {
-            assert_eq!(expected.len(), actual.len(), "length of `{at}`");
-            for (i, (e, a)) in expected.iter().zip(actual).enumerate() {
-                assert_fields_kept(e, a, &format!("{at}[{i}]"));
-            }
-        }
-        _ => {}
-    }
-}
-
-fn client_for(server: &MockServer) -> feishu_api::Client {
-    let core = feishu_api::runtime::Client::builder()
-        .base_url(server.uri())
-        .access_token("test-token")
-        .build()
-        .expect("client");
-    feishu_api::Client::new(core)
-}
-
+#[cfg(feature = "aily")]
 mod aily_v1_aily_session_update {
-    use super::*;
+    use serde_json::Value;
+    use wiremock::matchers::{header, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    use super::support::{assert_fields_kept, client_for};
     use feishu_api::aily::v1::aily_session::update::{
         UpdateRequest, UpdateRequestBody, UpdateResponse,
     };

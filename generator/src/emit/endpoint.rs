@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 use super::EmitError;
 use super::docs::{doc_attrs, field_doc, inner_doc_attrs};
 use super::naming::{camel, ident, shouty, snake};
-use super::types::{Side, Types, value_checks};
+use super::types::{Side, Types, member_names, value_checks};
 use crate::spec::{Field, FieldType, Spec};
 
 /// The names one endpoint's items get.
@@ -107,10 +107,9 @@ pub fn module(spec: &Spec) -> Result<TokenStream, EmitError> {
         }
     }
     let mut body_params = Vec::new();
-    for field in body_fields {
+    // The body struct's own member names; the builder's setter may differ on a clash.
+    for (member, field) in member_names(body_fields) {
         let (ty, _) = types.rust_type(field, &body.to_string(), Side::Request)?;
-        // The body struct's own member name; the builder's setter may differ on a clash.
-        let member = ident(&snake(&field.name));
         let setter = unique_member(&field.name, &mut taken, Place::Body);
         body_params.push((
             Param {
@@ -388,20 +387,38 @@ fn api_request(spec: &Spec, params: &[Param], has_body: bool) -> TokenStream {
     });
     let adds = params.iter().map(|p| {
         let (member, wire) = (&p.member, &p.field.name);
-        let call = match p.place {
-            Place::Path => quote! { path_param },
-            Place::Query => quote! { query },
-            _ => quote! { header },
-        };
         let repeated = p.field.ty == FieldType::Array;
+        let element_ty = match (&p.field.items, repeated) {
+            (Some(items), true) => items.ty,
+            _ => p.field.ty,
+        };
+        // Scalars go as text; structured values (objects, `any`) as their JSON.
+        let structured = matches!(element_ty, FieldType::Object | FieldType::Map | FieldType::Any | FieldType::Array);
+        let add = |v: TokenStream| match (p.place, structured) {
+            (Place::Path, false) => quote! { call = call.path_param(#wire, #v); },
+            (Place::Query, false) => quote! { call = call.query(#wire, #v); },
+            (Place::Header | Place::Body, false) | (Place::Body, true) => quote! { call = call.header(#wire, #v); },
+            (Place::Path, true) => {
+                quote! { call = call.path_param(#wire, serde_json::to_string(#v).map_err(feishu_runtime::Error::Encode)?); }
+            }
+            (Place::Query, true) => quote! { call = call.query_json(#wire, #v)?; },
+            (Place::Header, true) => {
+                quote! { call = call.header(#wire, serde_json::to_string(#v).map_err(feishu_runtime::Error::Encode)?); }
+            }
+        };
         match (p.optional, repeated) {
-            (false, false) => quote! { call = call.#call(#wire, &self.#member); },
-            (false, true) => quote! { for v in &self.#member { call = call.#call(#wire, v); } },
+            (false, false) => add(quote! { &self.#member }),
+            (false, true) => {
+                let each = add(quote! { v });
+                quote! { for v in &self.#member { #each } }
+            }
             (true, false) => {
-                quote! { if let Some(v) = &self.#member { call = call.#call(#wire, v); } }
+                let each = add(quote! { v });
+                quote! { if let Some(v) = &self.#member { #each } }
             }
             (true, true) => {
-                quote! { for v in self.#member.iter().flatten() { call = call.#call(#wire, v); } }
+                let each = add(quote! { v });
+                quote! { for v in self.#member.iter().flatten() { #each } }
             }
         }
     });

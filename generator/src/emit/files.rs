@@ -28,6 +28,8 @@ struct CargoToml<'a> {
     version: &'a str,
     runtime_path: &'a str,
     page_count: usize,
+    features: &'a [String],
+    standalone: bool,
 }
 
 /// Parse, format and wrap one Rust file.
@@ -56,11 +58,15 @@ pub fn cargo_toml(
     crate_name: &str,
     runtime_path: &str,
     page_count: usize,
+    features: &[String],
+    standalone: bool,
 ) -> Result<GeneratedFile, EmitError> {
     let contents = CargoToml {
         crate_name,
         version: env!("CARGO_PKG_VERSION"),
         runtime_path,
+        features,
+        standalone,
         page_count,
     }
     .render()

@@ -20,8 +20,10 @@ pub use files::GeneratedFile;
 #[derive(Debug, Clone)]
 pub struct EmitOptions {
     pub crate_name: String,
-    /// Path to the runtime crate, relative to the generated crate's directory.
+    /// Path to the runtime crate, relative to the generated crate's directory or absolute.
     pub runtime_path: String,
+    /// The crate lives outside this workspace and is its own workspace root.
+    pub standalone: bool,
 }
 
 impl Default for EmitOptions {
@@ -29,6 +31,7 @@ impl Default for EmitOptions {
         EmitOptions {
             crate_name: "feishu-api".to_string(),
             runtime_path: "../runtime".to_string(),
+            standalone: false,
         }
     }
 }
@@ -60,13 +63,38 @@ pub fn emit_crate(
     specs: &[crate::spec::Spec],
     options: &EmitOptions,
 ) -> Result<Vec<GeneratedFile>, EmitError> {
+    let mut features: Vec<String> = specs
+        .iter()
+        .map(|s| naming::feature(s.id.split('.').next().unwrap_or("api")))
+        .collect();
+    features.sort();
+    features.dedup();
     let mut files = vec![files::cargo_toml(
         &options.crate_name,
         &options.runtime_path,
         specs.len(),
+        &features,
+        options.standalone,
     )?];
     files.extend(tree::source_files(specs, &options.crate_name)?);
     files.extend(tests::test_files(specs, &options.crate_name)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// Why the emitter cannot generate this endpoint yet, if it cannot: file uploads need
+/// multipart bodies, which the runtime does not send yet.
+pub fn unsupported(spec: &crate::spec::Spec) -> Option<String> {
+    fn has_file(fields: &[crate::spec::Field]) -> bool {
+        fields.iter().any(|f| {
+            f.ty == crate::spec::FieldType::File
+                || has_file(&f.fields)
+                || f.items
+                    .as_deref()
+                    .is_some_and(|i| i.ty == crate::spec::FieldType::File || has_file(&i.fields))
+        })
+    }
+    let request = spec.request.as_ref()?;
+    (request.content_type == "multipart/form-data" || has_file(&request.fields))
+        .then(|| "multipart/form-data uploads are not generated yet".to_string())
 }

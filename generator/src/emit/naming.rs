@@ -53,6 +53,11 @@ pub fn shouty(name: &str) -> String {
     sanitize(&name.to_shouty_snake_case(), "E")
 }
 
+/// The cargo feature of a service (the first part of an endpoint id): its module name.
+pub fn feature(service: &str) -> String {
+    snake(service)
+}
+
 /// An identifier token for a snake-case name, escaped when it is a keyword.
 pub fn ident(name: &str) -> Ident {
     if RESERVED.contains(&name) {

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::EmitError;
 use super::endpoint::{Names, resource_of};
 use super::files::{GeneratedFile, rust_file};
-use super::naming::{ident, snake};
+use super::naming::{feature, ident, snake};
 use crate::spec::{Field, FieldType, Spec};
 
 pub fn test_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFile>, EmitError> {
@@ -18,17 +18,35 @@ pub fn test_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFile>
         .iter()
         .map(|spec| endpoint_tests(spec, &krate))
         .collect::<Vec<_>>();
+    let features: Vec<String> = {
+        let mut services: Vec<String> = specs.iter().map(service_feature).collect();
+        services.sort();
+        services.dedup();
+        services
+    };
+    let support_cfg = match features.as_slice() {
+        [one] => quote! { #[cfg(feature = #one)] },
+        many => quote! { #[cfg(any(#( feature = #many ),*))] },
+    };
     let tokens = quote! {
         //! One module per endpoint: its request example round-trips, its response example
         //! decodes with every field kept, and a call reaches a mock server as documented.
+        //! Each module is compiled with its service's feature.
+
+        #support_cfg
+        mod support;
+
+        #( #modules )*
+    };
+    let support = quote! {
+        //! Helpers the endpoint tests share.
 
         use serde_json::Value;
-        use wiremock::matchers::{header, method, path};
-        use wiremock::{Mock, MockServer, ResponseTemplate};
+        use wiremock::MockServer;
 
         /// Every non-null value of `expected` is present in `actual`: a type that drops a
         /// documented field fails here.
-        fn assert_fields_kept(expected: &Value, actual: &Value, at: &str) {
+        pub fn assert_fields_kept(expected: &Value, actual: &Value, at: &str) {
             match (expected, actual) {
                 (Value::Object(expected), Value::Object(actual)) => {
                     for (key, value) in expected {
@@ -49,7 +67,7 @@ pub fn test_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFile>
             }
         }
 
-        fn client_for(server: &MockServer) -> #krate::Client {
+        pub fn client_for(server: &MockServer) -> #krate::Client {
             let core = #krate::runtime::Client::builder()
                 .base_url(server.uri())
                 .access_token("test-token")
@@ -57,8 +75,6 @@ pub fn test_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFile>
                 .expect("client");
             #krate::Client::new(core)
         }
-
-        #( #modules )*
     };
     let origin = format!("{} documentation page(s)", specs.len());
     // The cases live in a module marked `#[rustfmt::skip]`: prettyplease formats them.
@@ -71,7 +87,13 @@ pub fn test_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFile>
     Ok(vec![
         rust_file("tests/endpoints/main.rs", &origin, main)?,
         rust_file("tests/endpoints/cases.rs", &origin, tokens)?,
+        rust_file("tests/endpoints/cases/support.rs", &origin, support)?,
     ])
+}
+
+/// The cargo feature an endpoint's service is compiled under.
+fn service_feature(spec: &Spec) -> String {
+    feature(spec.id.split('.').next().unwrap_or("api"))
 }
 
 fn endpoint_tests(spec: &Spec, krate: &proc_macro2::Ident) -> TokenStream {
@@ -183,9 +205,19 @@ fn endpoint_tests(spec: &Spec, krate: &proc_macro2::Ident) -> TokenStream {
     } else {
         quote! { use #krate::#service::#version::#resource::#method_ident::{#request, #response}; }
     };
+    let feature = service_feature(spec);
+    let support_imports = if response_example.is_some() {
+        quote! { use super::support::{assert_fields_kept, client_for}; }
+    } else {
+        quote! { use super::support::client_for; }
+    };
     quote! {
+        #[cfg(feature = #feature)]
         mod #module {
-            use super::*;
+            use serde_json::Value;
+            use wiremock::matchers::{header, method, path};
+            use wiremock::{Mock, MockServer, ResponseTemplate};
+            #support_imports
             #imports
 
             #round_trip

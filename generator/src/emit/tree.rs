@@ -10,7 +10,7 @@ use super::EmitError;
 use super::docs::{doc_attrs, inner_doc_attrs, own_inner_doc_attrs};
 use super::endpoint::{self, Names, resource_of};
 use super::files::{GeneratedFile, rust_file};
-use super::naming::{camel, ident, snake};
+use super::naming::{camel, feature, ident, snake};
 use crate::spec::Spec;
 
 /// service → version → resource → endpoints, sorted by name.
@@ -198,6 +198,10 @@ fn lib_files(
     let origin = format!("{page_count} documentation page(s)");
     let doc = own_inner_doc_attrs(&LIB_DOC.replace("feishu_api", &crate_name.replace('-', "_")));
     let mods = services.iter().map(|(m, _, _)| m);
+    let features: Vec<String> = services
+        .iter()
+        .map(|(m, _, _)| feature(&m.to_string().replace("r#", "")))
+        .collect();
     let lib = quote! {
         #doc
         #![forbid(unsafe_code)]
@@ -209,17 +213,21 @@ fn lib_files(
         mod client;
         pub use client::Client;
 
-        #( #[rustfmt::skip] pub mod #mods; )*
+        #( #[cfg(feature = #features)] #[rustfmt::skip] pub mod #mods; )*
     };
-    let accessors = services.iter().map(|(module, ty, doc)| {
-        let doc = doc_attrs(doc);
-        quote! {
-            #doc
-            pub fn #module(&self) -> crate::#module::#ty<'_> {
-                crate::#module::#ty::new(&self.core)
+    let accessors = services
+        .iter()
+        .zip(&features)
+        .map(|((module, ty, doc), feature)| {
+            let doc = doc_attrs(&format!("{doc}\n\nNeeds the `{feature}` feature."));
+            quote! {
+                #doc
+                #[cfg(feature = #feature)]
+                pub fn #module(&self) -> crate::#module::#ty<'_> {
+                    crate::#module::#ty::new(&self.core)
+                }
             }
-        }
-    });
+        });
     let client = quote! {
         //! [`Client`], the entry point to every service.
 

@@ -36,6 +36,7 @@ impl<'a> Types<'a> {
     pub fn new(endpoint: &'a str, reserved: &[&str]) -> Self {
         let defined = reserved
             .iter()
+            .chain(PRELUDE)
             .map(|name| (name.to_string(), (Side::Request, Vec::new())))
             .collect();
         Types {
@@ -109,9 +110,8 @@ impl<'a> Types<'a> {
         let type_ident = Ident::new(name, Span::call_site());
         let mut members = Vec::new();
         let mut checks = Vec::new();
-        for field in fields {
+        for (member, field) in member_names(fields) {
             let (value_ty, nested) = self.rust_type(field, name, side)?;
-            let member = ident(&snake(&field.name));
             let optional = side == Side::Response || !field.is_required();
             let doc = doc_attrs(&field_doc(field));
             let rename = serde_rename(&member, &field.name);
@@ -279,6 +279,33 @@ pub fn value_checks(field: &Field, nested_validates: bool, v: TokenStream) -> Op
         _ => {}
     }
     (!checks.is_empty()).then(|| quote! { #( #checks )* })
+}
+
+/// Names generated code uses unqualified; a struct of one of these names would shadow them.
+const PRELUDE: &[&str] = &[
+    "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err", "Default", "Self",
+];
+
+/// Each field with its Rust member name: snake case, unique within the struct (`userId`
+/// and `user_id` become `user_id` and `user_id_2`). A wire name listed twice is one field.
+pub fn member_names(fields: &[Field]) -> Vec<(Ident, &Field)> {
+    let mut seen_wire = HashSet::new();
+    let mut taken = HashSet::new();
+    let mut out = Vec::new();
+    for field in fields {
+        if !seen_wire.insert(field.name.as_str()) {
+            continue;
+        }
+        let base = snake(&field.name);
+        let mut name = base.clone();
+        let mut n = 2;
+        while !taken.insert(name.clone()) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        out.push((ident(&name), field));
+    }
+    out
 }
 
 /// `#[serde(rename = "…")]` when the Rust name differs from the wire name.

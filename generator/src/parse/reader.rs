@@ -473,7 +473,9 @@ fn link_text(text: &str) -> &str {
 
 /// `https://open.feishu.cn/open-apis/x` → `/open-apis/x`.
 fn path_of(url: &str) -> String {
+    // Some pages write an example query string into the URL: it is not part of the path.
     let url = url.split_whitespace().next().unwrap_or_default();
+    let url = url.split(['?', '#']).next().unwrap_or_default();
     let without_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
     match without_scheme.find('/') {
         Some(i) if url.contains("://") => without_scheme[i..].to_string(),
@@ -879,6 +881,7 @@ fn finish(source: &str, mut page: Page, basics_line: usize) -> Outcome {
         .explorer_id
         .clone()
         .or_else(|| sdk_id(&page.sdk_names))
+        .and_then(|id| four_part_id(&id))
         .unwrap_or_else(|| {
             page.diagnostics.push(Diagnostic::warning(
                 basics_line,
@@ -1050,6 +1053,24 @@ fn build_response(
 }
 
 /// `service.version.resource.method` from the Python sample, or another language's.
+/// Ids are `service.version.resource.method`; a nested resource (`authen.v1.oidc.
+/// access_token.create`) joins its parts with `_`. Anything else is not an id.
+fn four_part_id(id: &str) -> Option<String> {
+    let parts: Vec<&str> = id.split('.').collect();
+    let valid =
+        |p: &&str| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if parts.len() < 4 || !parts.iter().all(valid) {
+        return None;
+    }
+    let resource = parts[2..parts.len() - 1].join("_");
+    Some(format!(
+        "{}.{}.{resource}.{}",
+        parts[0],
+        parts[1],
+        parts[parts.len() - 1]
+    ))
+}
+
 fn sdk_id(names: &BTreeMap<String, String>) -> Option<String> {
     if let Some(python) = names.get("python") {
         return python.strip_prefix("client.").map(str::to_string);
@@ -1158,6 +1179,20 @@ fn pagination(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_have_four_parts() {
+        assert_eq!(
+            four_part_id("authen.v1.oidc.access_token.create").as_deref(),
+            Some("authen.v1.oidc_access_token.create")
+        );
+        assert_eq!(
+            four_part_id("aily.v1.aily_session.update").as_deref(),
+            Some("aily.v1.aily_session.update")
+        );
+        assert_eq!(four_part_id("a.v1.b"), None);
+        assert_eq!(four_part_id("a.v1.b-c.d"), None);
+    }
 
     #[test]
     fn explorer_links_name_the_endpoint() {

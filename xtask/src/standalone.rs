@@ -1,0 +1,66 @@
+//! `cargo xtask codegen --pages <DIR>... --out <DIR>`: a standalone crate from any pages,
+//! depending on this repository's runtime by path. Pages that fail to parse, and endpoints
+//! the emitter does not generate yet, are left out and listed; the rest is written at once
+//! (built beside `--out`, then swapped in).
+
+use std::error::Error;
+use std::path::{Path, PathBuf};
+
+use feishu_codegen::emit::{EmitOptions, emit_crate, unsupported};
+use feishu_codegen::parse::Outcome;
+use feishu_codegen::spec::{Spec, check};
+
+use crate::codegen::repo_root;
+use crate::files::{Tree, replace_dir};
+use crate::pages::{collect, parse_all};
+
+/// True when every page became part of the crate.
+pub fn run(pages: &[PathBuf], out: &Path) -> Result<bool, Box<dyn Error>> {
+    let files = collect(pages)?;
+    let parsed = parse_all(&files, None);
+    let mut left_out = Vec::new();
+    let mut specs: Vec<Spec> = Vec::new();
+    for page in parsed {
+        if page.failed() {
+            left_out.push(format!(
+                "{}: the page has errors (`cargo xtask parse` shows them)",
+                page.file
+            ));
+            continue;
+        }
+        let Outcome::Endpoint(spec) = page.outcome else {
+            continue;
+        };
+        let problems = check::check(&spec);
+        if !problems.is_empty() {
+            left_out.push(format!("{}: {}", page.file, problems.join("; ")));
+        } else if let Some(why) = unsupported(&spec) {
+            left_out.push(format!("{} ({}): {why}", page.file, spec.id));
+        } else {
+            specs.push(*spec);
+        }
+    }
+    specs.sort_by(|a, b| a.id.cmp(&b.id));
+    let runtime = repo_root().join("runtime");
+    let options = EmitOptions {
+        runtime_path: runtime.to_string_lossy().replace('\\', "/"),
+        standalone: true,
+        ..EmitOptions::default()
+    };
+    let tree: Tree = emit_crate(&specs, &options)?
+        .into_iter()
+        .map(|f| (f.path, f.contents))
+        .collect();
+    replace_dir(out, &tree)?;
+    for line in &left_out {
+        eprintln!("left out: {line}");
+    }
+    eprintln!(
+        "codegen: {} endpoint(s) in {} ({} file(s)); {} page(s) left out",
+        specs.len(),
+        out.display(),
+        tree.len(),
+        left_out.len()
+    );
+    Ok(left_out.is_empty())
+}
