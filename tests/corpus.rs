@@ -62,33 +62,6 @@ fn parse_corpus(root: &Path) -> Vec<Parsed> {
         .collect()
 }
 
-fn all_fields(spec: &Spec) -> Vec<&Field> {
-    fn walk<'a>(field: &'a Field, out: &mut Vec<&'a Field>) {
-        out.push(field);
-        for child in &field.fields {
-            walk(child, out);
-        }
-        if let Some(items) = &field.items {
-            walk(items, out);
-        }
-        if let Some(values) = &field.values {
-            walk(values, out);
-        }
-    }
-    let mut out = Vec::new();
-    let roots = spec
-        .path_params
-        .iter()
-        .chain(&spec.query_params)
-        .chain(&spec.headers)
-        .chain(spec.request.iter().flat_map(|r| &r.fields))
-        .chain(spec.response.iter().flat_map(|r| &r.fields));
-    for field in roots {
-        walk(field, &mut out);
-    }
-    out
-}
-
 #[test]
 fn every_page_parses_without_panic_and_almost_without_errors() {
     let Some(root) = corpus() else { return };
@@ -109,7 +82,7 @@ fn every_page_parses_without_panic_and_almost_without_errors() {
                 if spec.has_errors() {
                     with_errors.push(page.file.clone());
                 }
-                for field in all_fields(spec) {
+                for field in spec.all_fields() {
                     fields += 1;
                     if field.ty == FieldType::Any {
                         any.push(format!("{}: `{}`", page.file, field.name));

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use feishu_codegen::parse::Outcome;
-use feishu_codegen::spec::{Field, FieldType, Spec};
+use feishu_codegen::spec::{FieldType, Spec};
 use serde::Serialize;
 
 use crate::pages::Parsed;
@@ -159,26 +159,7 @@ fn percent(part: usize, whole: usize) -> f64 {
 
 /// All fields of a spec at any depth, and the `any` ones among them.
 fn count_fields(spec: &Spec) -> (usize, usize) {
-    fn walk(field: &Field, counts: &mut (usize, usize)) {
-        counts.0 += 1;
-        if field.ty == FieldType::Any {
-            counts.1 += 1;
-        }
-        field.fields.iter().for_each(|f| walk(f, counts));
-        field
-            .items
-            .iter()
-            .chain(&field.values)
-            .for_each(|f| walk(f, counts));
-    }
-    let mut counts = (0, 0);
-    let roots = spec
-        .path_params
-        .iter()
-        .chain(&spec.query_params)
-        .chain(&spec.headers)
-        .chain(spec.request.iter().flat_map(|r| &r.fields))
-        .chain(spec.response.iter().flat_map(|r| &r.fields));
-    roots.for_each(|f| walk(f, &mut counts));
-    counts
+    let fields = spec.all_fields();
+    let any = fields.iter().filter(|f| f.ty == FieldType::Any).count();
+    (fields.len(), any)
 }

@@ -1,6 +1,6 @@
 //! Consistency checks on a finished spec: facts the emitter relies on.
 
-use super::{Field, FieldType, Spec};
+use super::{FieldType, Spec};
 
 /// Problems that would make the spec unusable for code generation, as plain messages.
 pub fn check(spec: &Spec) -> Vec<String> {
@@ -20,15 +20,10 @@ pub fn check(spec: &Spec) -> Vec<String> {
             ));
         }
     }
-    let all = spec
-        .path_params
-        .iter()
-        .chain(&spec.query_params)
-        .chain(&spec.headers)
-        .chain(spec.request.iter().flat_map(|r| &r.fields))
-        .chain(spec.response.iter().flat_map(|r| &r.fields));
-    for field in all {
-        check_field(field, &mut problems);
+    for field in spec.all_fields() {
+        if field.ty == FieldType::Array && field.items.is_none() {
+            problems.push(format!("array field `{}` has no items", field.name));
+        }
     }
     problems
 }
@@ -38,19 +33,4 @@ pub fn path_param_names(path: &str) -> Vec<&str> {
     path.split('/')
         .filter_map(|segment| segment.strip_prefix(':'))
         .collect()
-}
-
-fn check_field(field: &Field, problems: &mut Vec<String>) {
-    if field.ty == FieldType::Array && field.items.is_none() {
-        problems.push(format!("array field `{}` has no items", field.name));
-    }
-    for child in &field.fields {
-        check_field(child, problems);
-    }
-    if let Some(items) = &field.items {
-        check_field(items, problems);
-    }
-    if let Some(values) = &field.values {
-        check_field(values, problems);
-    }
 }

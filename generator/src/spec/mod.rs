@@ -192,6 +192,23 @@ impl Field {
     pub fn is_required(&self) -> bool {
         self.required == Some(true)
     }
+
+    /// This field and every field inside it (children, array items, map values), depth first.
+    pub fn descendants(&self) -> Vec<&Field> {
+        let mut out = vec![self];
+        let mut i = 0;
+        while i < out.len() {
+            let field = out[i];
+            let inner = field
+                .fields
+                .iter()
+                .chain(field.items.as_deref())
+                .chain(field.values.as_deref());
+            out.splice(i + 1..i + 1, inner);
+            i += 1;
+        }
+        out
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -248,6 +265,23 @@ impl Spec {
     /// `<service>/<version>/<resource>/<method>.yaml`.
     pub fn ir_path(&self) -> String {
         format!("{}.yaml", self.id.replace('.', "/"))
+    }
+
+    /// The top-level fields of every part: parameters, headers, body, response `data`.
+    pub fn top_level_fields(&self) -> impl Iterator<Item = &Field> {
+        self.path_params
+            .iter()
+            .chain(&self.query_params)
+            .chain(&self.headers)
+            .chain(self.request.iter().flat_map(|r| &r.fields))
+            .chain(self.response.iter().flat_map(|r| &r.fields))
+    }
+
+    /// Every field at any depth.
+    pub fn all_fields(&self) -> Vec<&Field> {
+        self.top_level_fields()
+            .flat_map(Field::descendants)
+            .collect()
     }
 
     /// True when the parser reported an error for this page.
