@@ -552,7 +552,7 @@ fn read_fields(
         ])
         .unwrap_or(0);
     let type_col = table.column(&["类型", "Type"]);
-    let required_col = table.column(&["必填", "是否必填", "必选", "Required"]);
+    let required_col = table.column(&["必填", "是否必填", "必选", "必须", "Required"]);
     let description_col = table.column(&["描述", "说明", "Description"]);
     // (level, field) pairs in page order, nested at the end.
     let rows: Vec<&Row> = table
@@ -562,15 +562,28 @@ fn read_fields(
             row_complete(table, row, diagnostics) && !name_and_level(row, name_col).0.is_empty()
         })
         .collect();
+    if type_col.is_none() && !rows.is_empty() {
+        diagnostics.push(Diagnostic::warning(
+            table.line,
+            Kind::UnknownType,
+            "the table has no 类型 column; types are taken from the example where it has one",
+        ));
+    }
     let mut flat: Vec<(usize, Field)> = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         let (name, level) = name_and_level(row, name_col);
         let has_children = rows
             .get(i + 1)
             .is_some_and(|next| name_and_level(next, name_col).1 > level);
-        let type_text =
-            type_col.map_or(String::new(), |c| strip_code(row.cell(c)).replace('\\', ""));
-        let mut field = typed_field(&name, &type_text, row, has_children, info, diagnostics);
+        let mut field = match type_col {
+            Some(c) => {
+                let type_text = strip_code(row.cell(c)).replace('\\', "");
+                typed_field(&name, &type_text, row, has_children, info, diagnostics)
+            }
+            // No type column: children make it an object; otherwise the example decides.
+            None if has_children => Field::new(name.as_str(), FieldType::Object),
+            None => Field::new(name.as_str(), FieldType::Any),
+        };
         field.required = match required {
             Required::Always => Some(true),
             Required::Column => Some(required_col.is_some_and(|c| is_yes(row.cell(c)))),
