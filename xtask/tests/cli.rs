@@ -268,3 +268,52 @@ fn overrides_change_the_ir_and_stale_ones_are_warned_about() {
     );
     assert!(stderr(&output).contains("line 2"), "{}", stderr(&output));
 }
+
+#[test]
+fn standalone_crate_from_any_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("pages");
+    fs::create_dir_all(&pages).unwrap();
+    fs::copy(seed_page(), pages.join("seed.md")).unwrap();
+    write(&pages.join("broken.md"), BROKEN_PAGE);
+    let out = dir.path().join("crate");
+
+    let output = xtask(&[
+        "codegen",
+        "--pages",
+        pages.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains("left out: ") && err.contains("broken.md: the page has errors"),
+        "{err}"
+    );
+    assert!(err.contains("codegen: 1 endpoint(s) in"), "{err}");
+
+    let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains("\ndefault = []\nfull = [\"aily\"]\naily = []\n"),
+        "{manifest}"
+    );
+    assert!(manifest.contains("\n[workspace]\n"), "{manifest}");
+    let runtime = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .join("runtime");
+    assert!(
+        manifest.contains(&format!(
+            "feishu-runtime = {{ path = \"{}\" }}",
+            runtime.display()
+        )),
+        "{manifest}"
+    );
+    let lib = fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    assert!(
+        lib.contains("#[cfg(feature = \"aily\")]\n#[rustfmt::skip]\npub mod aily;"),
+        "{lib}"
+    );
+    assert!(out.join("src/aily/v1/aily_session/update.rs").exists());
+}
