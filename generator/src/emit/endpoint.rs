@@ -445,17 +445,17 @@ fn api_request(spec: &Spec, params: &[Param], has_body: bool) -> TokenStream {
 fn error_items(spec: &Spec) -> TokenStream {
     let mut seen = HashSet::new();
     let constants = spec.errors.iter().filter(|e| seen.insert(e.code)).map(|e| {
-        let mut name = shouty(&e.message);
-        if name.len() > 60
-            || spec
-                .errors
+        // From the message when it names the error alone and briefly, else from the code.
+        let unique = |name: &String| {
+            spec.errors
                 .iter()
-                .filter(|o| shouty(&o.message) == name)
+                .filter(|o| o.code != e.code && shouty(&o.message).as_ref() == Some(name))
                 .count()
-                > 1
-        {
-            name = format!("CODE_{}", e.code);
-        }
+                == 0
+        };
+        let name = shouty(&e.message)
+            .filter(|name| name.len() <= 60 && unique(name))
+            .unwrap_or_else(|| format!("CODE_{}", e.code));
         let name = Ident::new(&name, Span::call_site());
         let code = Literal::i64_unsuffixed(e.code);
         let doc = doc_attrs(&match &e.hint {

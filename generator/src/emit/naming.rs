@@ -49,8 +49,12 @@ pub fn camel(name: &str) -> String {
 }
 
 /// `param is invalid` → `PARAM_IS_INVALID`.
-pub fn shouty(name: &str) -> String {
-    sanitize(&name.to_shouty_snake_case(), "E")
+/// `None` when the text has no ASCII letters or digits to build a name from (a Chinese
+/// message, say).
+pub fn shouty(name: &str) -> Option<String> {
+    name.chars()
+        .any(|c| c.is_ascii_alphanumeric())
+        .then(|| sanitize(&name.to_shouty_snake_case(), "E"))
 }
 
 /// The cargo feature of a service (the first part of an endpoint id): its module name.
@@ -80,7 +84,11 @@ mod tests {
         assert_eq!(snake("2fa-code"), "n2fa_code");
         assert_eq!(snake("名称"), "value");
         assert_eq!(camel("aily_session"), "AilySession");
-        assert_eq!(shouty("param is invalid"), "PARAM_IS_INVALID");
+        assert_eq!(
+            shouty("param is invalid").as_deref(),
+            Some("PARAM_IS_INVALID")
+        );
+        assert_eq!(shouty("参数错误"), None);
         assert_eq!(ident("type").to_string(), "r#type");
         assert_eq!(ident("self").to_string(), "self_");
         assert_eq!(ident("metadata").to_string(), "metadata");
