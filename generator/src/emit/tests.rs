@@ -2,8 +2,11 @@
 //! example round-trips through the body type, the response example decodes with every
 //! field kept, and one call per endpoint goes to a local mock server.
 
-use proc_macro2::{Literal, TokenStream};
+use std::collections::BTreeMap;
+
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
+use rayon::prelude::*;
 use serde_json::Value;
 
 use super::EmitError;
@@ -14,30 +17,46 @@ use crate::spec::{Field, FieldType, Spec};
 
 pub fn test_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFile>, EmitError> {
     let krate = format_ident!("{}", crate_name.replace('-', "_"));
-    let modules = specs
-        .iter()
-        .map(|spec| endpoint_tests(spec, &krate))
-        .collect::<Vec<_>>();
-    let features: Vec<String> = {
-        let mut services: Vec<String> = specs.iter().map(service_feature).collect();
-        services.sort();
-        services.dedup();
-        services
-    };
+    let mut by_service: BTreeMap<String, Vec<&Spec>> = BTreeMap::new();
+    for spec in specs {
+        by_service
+            .entry(service_feature(spec))
+            .or_default()
+            .push(spec);
+    }
+    let features: Vec<&String> = by_service.keys().collect();
+    let service_mods: Vec<Ident> = features.iter().map(|f| ident(f)).collect();
     let support_cfg = match features.as_slice() {
         [one] => quote! { #[cfg(feature = #one)] },
         many => quote! { #[cfg(any(#( feature = #many ),*))] },
     };
     let tokens = quote! {
-        //! One module per endpoint: its request example round-trips, its response example
-        //! decodes with every field kept, and a call reaches a mock server as documented.
-        //! Each module is compiled with its service's feature.
+        //! One module per endpoint, one file per service: its request example round-trips,
+        //! its response example decodes with every field kept, and a call reaches a mock
+        //! server as documented. Each service is compiled with its feature.
 
         #support_cfg
-        mod support;
+        mod test_support;
 
-        #( #modules )*
+        #( #[cfg(feature = #features)] mod #service_mods; )*
     };
+    let origin = format!("{} documentation page(s)", specs.len());
+    // One file per service, each built and formatted on its own thread.
+    let service_files: Vec<Result<GeneratedFile, EmitError>> = by_service
+        .par_iter()
+        .map(|(service, specs)| {
+            let krate = format_ident!("{}", crate_name.replace('-', "_"));
+            let modules = specs.iter().map(|spec| endpoint_tests(spec, &krate));
+            let doc = format!("Tests of the `{service}` endpoints.");
+            let tokens = quote! { #![doc = #doc] #( #modules )* };
+            let file = ident(service).to_string().replace("r#", "");
+            rust_file(
+                &format!("tests/endpoints/cases/{file}.rs"),
+                &format!("the `{service}` pages"),
+                tokens,
+            )
+        })
+        .collect();
     let support = quote! {
         //! Helpers the endpoint tests share.
 
@@ -76,7 +95,6 @@ pub fn test_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFile>
             #krate::Client::new(core)
         }
     };
-    let origin = format!("{} documentation page(s)", specs.len());
     // The cases live in a module marked `#[rustfmt::skip]`: prettyplease formats them.
     let main = quote! {
         //! Tests generated from each page's own examples.
@@ -84,11 +102,15 @@ pub fn test_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFile>
         #[rustfmt::skip]
         mod cases;
     };
-    Ok(vec![
+    let mut files = vec![
         rust_file("tests/endpoints/main.rs", &origin, main)?,
         rust_file("tests/endpoints/cases.rs", &origin, tokens)?,
-        rust_file("tests/endpoints/cases/support.rs", &origin, support)?,
-    ])
+        rust_file("tests/endpoints/cases/test_support.rs", &origin, support)?,
+    ];
+    for file in service_files {
+        files.push(file?);
+    }
+    Ok(files)
 }
 
 /// The cargo feature an endpoint's service is compiled under.
@@ -205,14 +227,12 @@ fn endpoint_tests(spec: &Spec, krate: &proc_macro2::Ident) -> TokenStream {
     } else {
         quote! { use #krate::#service::#version::#resource::#method_ident::{#request, #response}; }
     };
-    let feature = service_feature(spec);
     let support_imports = if response_example.is_some() {
-        quote! { use super::support::{assert_fields_kept, client_for}; }
+        quote! { use crate::cases::test_support::{assert_fields_kept, client_for}; }
     } else {
-        quote! { use super::support::client_for; }
+        quote! { use crate::cases::test_support::client_for; }
     };
     quote! {
-        #[cfg(feature = #feature)]
         mod #module {
             use serde_json::Value;
             use wiremock::matchers::{header, method, path};

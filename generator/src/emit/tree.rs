@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
+use rayon::prelude::*;
 
 use super::EmitError;
 use super::docs::{doc_attrs, inner_doc_attrs, own_inner_doc_attrs};
@@ -70,8 +71,37 @@ fn level_struct(name: &Ident, doc: &str, children: &[(Ident, Ident, String)]) ->
 }
 
 pub fn source_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFile>, EmitError> {
-    let mut files = Vec::new();
     let tree = tree(specs);
+    // Every resource's files, built and formatted in parallel (token streams cannot cross
+    // threads, so each task makes its own).
+    let resources: Vec<(&str, &str, &str, &Vec<&Spec>)> = tree
+        .iter()
+        .flat_map(|(service, versions)| {
+            versions.iter().flat_map(move |(version, resources)| {
+                resources
+                    .iter()
+                    .map(move |(resource, endpoints)| (*service, *version, *resource, endpoints))
+            })
+        })
+        .collect();
+    let built: Vec<Result<Vec<GeneratedFile>, EmitError>> = resources
+        .par_iter()
+        .map(|(service, version, resource, endpoints)| {
+            let dir = format!(
+                "src/{}/{}/{}",
+                ident(&snake(service)),
+                ident(&snake(version)),
+                ident(&snake(resource))
+            )
+            .replace("r#", "");
+            let resource_ty = format_ident!("{}", camel(resource));
+            resource_files(&dir, service, version, resource, &resource_ty, endpoints)
+        })
+        .collect();
+    let mut files = Vec::new();
+    for result in built {
+        files.extend(result?);
+    }
     let mut services = Vec::new();
     for (service, versions) in &tree {
         let service_mod = ident(&snake(service));
@@ -81,22 +111,10 @@ pub fn source_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFil
             let version_mod = ident(&snake(version));
             let version_ty = format_ident!("{}", camel(version));
             let mut resource_children = Vec::new();
-            for (resource, endpoints) in resources {
-                let resource_mod = ident(&snake(resource));
-                let resource_ty = format_ident!("{}", camel(resource));
-                let dir = format!("src/{}/{}/{}", service_mod, version_mod, resource_mod)
-                    .replace("r#", "");
-                files.extend(resource_files(
-                    &dir,
-                    service,
-                    version,
-                    resource,
-                    &resource_ty,
-                    endpoints,
-                )?);
+            for resource in resources.keys() {
                 resource_children.push((
-                    resource_mod,
-                    resource_ty,
+                    ident(&snake(resource)),
+                    format_ident!("{}", camel(resource)),
                     format!("The `{resource}` resource."),
                 ));
             }
