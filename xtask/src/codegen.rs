@@ -89,10 +89,13 @@ pub fn run(root: &Path, check_only: bool) -> Result<bool, Box<dyn Error>> {
         (root.join("specs/ir"), ir),
         (root.join("generated"), generated),
     ];
-    let mut stale = Vec::new();
+    // Each directory is read and compared once; its differences decide both the report
+    // and whether it is rewritten.
+    let mut per_target = Vec::new();
     for (dir, tree) in &targets {
-        stale.extend(differences(dir, tree)?);
+        per_target.push(differences(dir, tree)?);
     }
+    let stale: Vec<&String> = per_target.iter().flatten().collect();
     if stale.is_empty() {
         eprintln!("codegen: specs/ir and generated/ are up to date");
         return Ok(true);
@@ -107,8 +110,8 @@ pub fn run(root: &Path, check_only: bool) -> Result<bool, Box<dyn Error>> {
         );
         return Ok(false);
     }
-    for (dir, tree) in &targets {
-        if !differences(dir, tree)?.is_empty() {
+    for ((dir, tree), differs) in targets.iter().zip(&per_target) {
+        if !differs.is_empty() {
             replace_dir(dir, tree)?;
         }
     }

@@ -129,18 +129,14 @@ pub fn blocks_from(text: &str, skipped_lines: usize) -> Vec<Block> {
 /// (`| a | b | ### Response body`). Returns the repaired text and, for each of its lines,
 /// the 1-based page line it came from.
 fn join_table_rows(text: &str) -> (String, Vec<usize>) {
-    let lines: Vec<&str> = text
-        .lines()
-        .map(split_glued_heading)
-        .flat_map(|(a, b)| [Some(a), b])
-        .flatten()
-        .collect();
-    // Page line of each split line.
-    let mut origin = Vec::with_capacity(lines.len());
+    // Each line, with a glued heading split off onto a line of its own, and the page line
+    // every piece came from.
+    let mut lines: Vec<&str> = Vec::new();
+    let mut origin = Vec::new();
     for (i, line) in text.lines().enumerate() {
-        let (_, heading) = split_glued_heading(line);
-        origin.push(i + 1);
-        if heading.is_some() {
+        let (row, heading) = split_glued_heading(line);
+        for piece in std::iter::once(row).chain(heading) {
+            lines.push(piece);
             origin.push(i + 1);
         }
     }
