@@ -1,26 +1,98 @@
-//! tenant_access_token for self-built apps: fetched from the internal auth endpoint and
-//! reused until shortly before it expires.
+//! App and tenant access tokens: fetched from the auth endpoints, cached until shortly
+//! before they expire, one fetch at a time per token.
+//!
+//! Self-built apps get both tokens straight from app id and secret. Marketplace (ISV) apps
+//! first need the app_ticket Feishu pushes to them as an event; it is kept in an
+//! [`AppTicketStore`], and the tenant token is per tenant (`tenant_key`).
 
-use std::time::{Duration, Instant};
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex as SyncMutex};
+use std::time::Duration;
 
 use serde::Deserialize;
 use tokio::sync::Mutex;
+use tokio::time::Instant;
 
-use crate::client::excerpt;
+use crate::reply::{excerpt, log_id_of};
 use crate::{ApiError, Error, Result, Secret};
 
-const TENANT_TOKEN_PATH: &str = "/open-apis/auth/v3/tenant_access_token/internal";
+const SELF_BUILT_TENANT_TOKEN: &str = "/open-apis/auth/v3/tenant_access_token/internal";
+const SELF_BUILT_APP_TOKEN: &str = "/open-apis/auth/v3/app_access_token/internal";
+const MARKETPLACE_APP_TOKEN: &str = "/open-apis/auth/v3/app_access_token";
+const MARKETPLACE_TENANT_TOKEN: &str = "/open-apis/auth/v3/tenant_access_token";
+const RESEND_APP_TICKET: &str = "/open-apis/auth/v3/app_ticket/resend";
 /// Refresh this long before the documented expiry, so a token never expires in flight.
 const REFRESH_MARGIN: Duration = Duration::from_secs(180);
+/// Feishu's code for an app_ticket it no longer accepts.
+const APP_TICKET_INVALID: i64 = 10012;
 
-#[derive(Debug, Default)]
-pub(crate) struct TokenCache {
-    /// Held across the fetch, so concurrent callers wait for one request instead of each
-    /// sending their own.
-    slot: Mutex<Option<Cached>>,
+/// A boxed future, so [`AppTicketStore`] can be used as a trait object.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Where a marketplace app keeps the app_ticket Feishu sends it every hour. Share one store
+/// (Redis, a database) between instances so each sees the latest ticket.
+pub trait AppTicketStore: Send + Sync {
+    fn get<'a>(&'a self, app_id: &'a str) -> BoxFuture<'a, Result<Option<Secret>>>;
+    fn set<'a>(&'a self, app_id: &'a str, ticket: Secret) -> BoxFuture<'a, Result<()>>;
 }
 
-#[derive(Debug)]
+/// The default [`AppTicketStore`]: in this process's memory.
+#[derive(Debug, Default)]
+pub struct MemoryTicketStore {
+    tickets: SyncMutex<HashMap<String, Secret>>,
+}
+
+impl AppTicketStore for MemoryTicketStore {
+    fn get<'a>(&'a self, app_id: &'a str) -> BoxFuture<'a, Result<Option<Secret>>> {
+        let ticket = lock(&self.tickets).get(app_id).cloned();
+        Box::pin(async move { Ok(ticket) })
+    }
+
+    fn set<'a>(&'a self, app_id: &'a str, ticket: Secret) -> BoxFuture<'a, Result<()>> {
+        lock(&self.tickets).insert(app_id.to_string(), ticket);
+        Box::pin(async { Ok(()) })
+    }
+}
+
+/// A std mutex guard, recovering from a panic elsewhere (the data stays valid).
+fn lock<T>(mutex: &SyncMutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Which cached token.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum TokenKey {
+    App,
+    /// Per tenant for marketplace apps; the empty key for a self-built app.
+    Tenant(String),
+}
+
+/// An app's identity and the tokens fetched with it.
+pub(crate) struct TokenManager {
+    pub(crate) app_id: String,
+    app_secret: Secret,
+    pub(crate) marketplace: bool,
+    pub(crate) tickets: Arc<dyn AppTicketStore>,
+    /// One slot per token, each locked across its fetch so concurrent callers wait for one
+    /// request instead of each sending their own.
+    slots: SyncMutex<HashMap<TokenKey, Arc<Mutex<Option<Cached>>>>>,
+}
+
+impl fmt::Debug for TokenManager {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenManager")
+            .field("app_id", &self.app_id)
+            .field("app_secret", &self.app_secret)
+            .field("marketplace", &self.marketplace)
+            .finish_non_exhaustive()
+    }
+}
+
 struct Cached {
     token: Secret,
     refresh_at: Instant,
@@ -33,69 +105,195 @@ struct TokenReply {
     msg: String,
     #[serde(default)]
     tenant_access_token: Option<String>,
+    #[serde(default)]
+    app_access_token: Option<String>,
     /// Seconds.
     #[serde(default)]
     expire: u64,
 }
 
-impl TokenCache {
-    pub(crate) async fn get(
-        &self,
-        http: &reqwest::Client,
-        base_url: &str,
-        app_id: &str,
-        app_secret: &Secret,
-    ) -> Result<Secret> {
-        let mut slot = self.slot.lock().await;
-        if let Some(cached) = slot.as_ref().filter(|c| Instant::now() < c.refresh_at) {
-            return Ok(cached.token.clone());
+/// What the token endpoints need: the HTTP client and where to send.
+pub(crate) struct Endpoint<'a> {
+    pub http: &'a reqwest::Client,
+    pub base_url: &'a str,
+}
+
+impl TokenManager {
+    pub(crate) fn new(
+        app_id: String,
+        app_secret: Secret,
+        marketplace: bool,
+        tickets: Arc<dyn AppTicketStore>,
+    ) -> Self {
+        TokenManager {
+            app_id,
+            app_secret,
+            marketplace,
+            tickets,
+            slots: SyncMutex::default(),
         }
-        let fetched = fetch(http, base_url, app_id, app_secret).await?;
-        let token = fetched.token.clone();
-        *slot = Some(fetched);
+    }
+
+    fn slot(&self, key: &TokenKey) -> Arc<Mutex<Option<Cached>>> {
+        lock(&self.slots).entry(key.clone()).or_default().clone()
+    }
+
+    /// The cached token, or a fresh one.
+    pub(crate) async fn get(&self, at: &Endpoint<'_>, key: &TokenKey) -> Result<Secret> {
+        let slot = self.slot(key);
+        let mut cached = slot.lock().await;
+        if let Some(c) = cached.as_ref().filter(|c| Instant::now() < c.refresh_at) {
+            return Ok(c.token.clone());
+        }
+        let fresh = match key {
+            TokenKey::App => self.fetch_app_token(at).await?,
+            TokenKey::Tenant(tenant_key) => self.fetch_tenant_token(at, tenant_key).await?,
+        };
+        let token = fresh.token.clone();
+        *cached = Some(fresh);
         Ok(token)
+    }
+
+    /// Forget `token` after Feishu called it invalid, unless a newer one replaced it already.
+    pub(crate) async fn evict(&self, key: &TokenKey, token: &Secret) {
+        let slot = self.slot(key);
+        let mut cached = slot.lock().await;
+        if cached.as_ref().is_some_and(|c| &c.token == token) {
+            *cached = None;
+        }
+    }
+
+    async fn fetch_app_token(&self, at: &Endpoint<'_>) -> Result<Cached> {
+        if !self.marketplace {
+            let body = serde_json::json!({
+                "app_id": self.app_id,
+                "app_secret": self.app_secret.expose(),
+            });
+            return fetch(at, SELF_BUILT_APP_TOKEN, &body, "app_access_token").await;
+        }
+        let ticket = self.tickets.get(&self.app_id).await?;
+        let Some(ticket) = ticket else {
+            self.resend_ticket(at).await?;
+            return Err(Error::Auth(format!(
+                "no app_ticket for app {} yet: Feishu was asked to resend it; pass the \
+                 app_ticket event to the event dispatcher (or store it) and try again",
+                self.app_id
+            )));
+        };
+        let body = serde_json::json!({
+            "app_id": self.app_id,
+            "app_secret": self.app_secret.expose(),
+            "app_ticket": ticket.expose(),
+        });
+        match fetch(at, MARKETPLACE_APP_TOKEN, &body, "app_access_token").await {
+            Err(Error::Api(err)) if err.code == APP_TICKET_INVALID => {
+                self.resend_ticket(at).await?;
+                Err(Error::Api(err))
+            }
+            other => other,
+        }
+    }
+
+    async fn fetch_tenant_token(&self, at: &Endpoint<'_>, tenant_key: &str) -> Result<Cached> {
+        if !self.marketplace {
+            let body = serde_json::json!({
+                "app_id": self.app_id,
+                "app_secret": self.app_secret.expose(),
+            });
+            return fetch(at, SELF_BUILT_TENANT_TOKEN, &body, "tenant_access_token").await;
+        }
+        if tenant_key.is_empty() {
+            return Err(Error::Auth(
+                "a marketplace app needs a tenant key for a tenant_access_token: set it with \
+                 RequestOptions::tenant_key"
+                    .to_string(),
+            ));
+        }
+        let app_token = Box::pin(self.get(at, &TokenKey::App)).await?;
+        let body = serde_json::json!({
+            "app_access_token": app_token.expose(),
+            "tenant_key": tenant_key,
+        });
+        fetch(at, MARKETPLACE_TENANT_TOKEN, &body, "tenant_access_token").await
+    }
+
+    /// Ask Feishu to push the app_ticket event again.
+    pub(crate) async fn resend_ticket(&self, at: &Endpoint<'_>) -> Result<()> {
+        let body = serde_json::json!({
+            "app_id": self.app_id,
+            "app_secret": self.app_secret.expose(),
+        });
+        let reply = post(at, RESEND_APP_TICKET, &body, "app_ticket resend").await?;
+        ensure_ok(reply)
     }
 }
 
-async fn fetch(
-    http: &reqwest::Client,
-    base_url: &str,
-    app_id: &str,
-    app_secret: &Secret,
-) -> Result<Cached> {
-    let body = serde_json::json!({ "app_id": app_id, "app_secret": app_secret.expose() });
-    let reply = http
-        .post(format!("{base_url}{TENANT_TOKEN_PATH}"))
-        .json(&body)
+/// A token reply with the HTTP facts an error needs.
+struct Reply {
+    parsed: TokenReply,
+    status: u16,
+    log_id: Option<String>,
+}
+
+async fn post(
+    at: &Endpoint<'_>,
+    path: &str,
+    body: &serde_json::Value,
+    what: &str,
+) -> Result<Reply> {
+    let reply = at
+        .http
+        .post(format!("{}{path}", at.base_url))
+        .json(body)
         .send()
         .await?;
     let status = reply.status().as_u16();
-    let log_id = reply
-        .headers()
-        .get("x-tt-logid")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let log_id = log_id_of(reply.headers());
     let bytes = reply.bytes().await?;
-    let parsed: TokenReply = serde_json::from_slice(&bytes).map_err(|err| Error::Decode {
-        message: format!("tenant_access_token reply: {err}"),
+    let parsed = serde_json::from_slice(&bytes).map_err(|err| Error::Decode {
+        message: format!("{what} reply: {err}"),
         log_id: log_id.clone(),
         body_excerpt: excerpt(&bytes),
     })?;
-    if parsed.code != 0 {
-        return Err(ApiError {
-            code: parsed.code,
-            msg: parsed.msg,
-            http_status: status,
-            log_id,
-            hint: None,
-        }
-        .into());
+    Ok(Reply {
+        parsed,
+        status,
+        log_id,
+    })
+}
+
+fn ensure_ok(reply: Reply) -> Result<()> {
+    if reply.parsed.code == 0 {
+        return Ok(());
     }
-    let token = parsed
-        .tenant_access_token
+    Err(ApiError {
+        code: reply.parsed.code,
+        msg: reply.parsed.msg,
+        http_status: reply.status,
+        log_id: reply.log_id,
+        hint: None,
+        details: None,
+    }
+    .into())
+}
+
+async fn fetch(
+    at: &Endpoint<'_>,
+    path: &str,
+    body: &serde_json::Value,
+    what: &str,
+) -> Result<Cached> {
+    let mut reply = post(at, path, body, what).await?;
+    let token = match what {
+        "app_access_token" => reply.parsed.app_access_token.take(),
+        _ => reply.parsed.tenant_access_token.take(),
+    };
+    let expire = reply.parsed.expire;
+    ensure_ok(reply)?;
+    let token = token
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| Error::Auth("tenant_access_token reply has no token".to_string()))?;
-    let lifetime = Duration::from_secs(parsed.expire);
+        .ok_or_else(|| Error::Auth(format!("the {what} reply has no token")))?;
+    let lifetime = Duration::from_secs(expire);
     let usable = if lifetime > REFRESH_MARGIN * 2 {
         lifetime - REFRESH_MARGIN
     } else {

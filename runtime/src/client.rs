@@ -2,18 +2,24 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
+use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tracing::Instrument;
 
-use crate::auth::TokenCache;
-use crate::{ApiError, ApiRequest, Error, Result, Secret, TokenKind};
+use crate::auth::{AppTicketStore, Endpoint, MemoryTicketStore, TokenKey, TokenManager};
+use crate::reply::{Data, excerpt, log_id_of, open_envelope};
+use crate::request::Body;
+use crate::retry::server_delay;
+use crate::{ApiRequest, Download, Error, RequestOptions, Result, RetryPolicy, Secret, TokenKind};
 
 /// Feishu (China) Open Platform.
 pub const FEISHU_BASE_URL: &str = "https://open.feishu.cn";
 /// Lark (international) Open Platform.
 pub const LARK_BASE_URL: &str = "https://open.larksuite.com";
+
+/// Codes Feishu answers when the token sent is invalid or expired: the cached token is
+/// dropped and the call sent once more with a fresh one.
+const TOKEN_INVALID_CODES: &[i64] = &[99991663, 99991664, 99991671];
 
 /// How the client gets the `Authorization: Bearer` token.
 #[derive(Debug, Clone, Default)]
@@ -23,32 +29,56 @@ pub enum Credentials {
     None,
     /// A token the caller already has (tenant, user or app access token), sent as is.
     AccessToken(Secret),
-    /// A self-built app: a tenant_access_token is fetched with these and reused until it
-    /// is about to expire.
+    /// A self-built app: tenant and app access tokens are fetched with these and reused
+    /// until they are about to expire.
     App { app_id: String, app_secret: Secret },
+    /// A marketplace (ISV) app: the app token needs the app_ticket Feishu pushes as an
+    /// event, and each tenant (`tenant_key`) has its own tenant token.
+    Marketplace { app_id: String, app_secret: Secret },
 }
 
 /// A client for the Open Platform. Cheap to clone: clones share the connection pool and
-/// the token cache.
+/// the token caches. [`Client::with_options`] gives a handle that adds per-call settings.
 #[derive(Debug, Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    options: RequestOptions,
 }
 
 #[derive(Debug)]
 struct Inner {
     http: reqwest::Client,
     base_url: String,
-    credentials: Credentials,
-    tenant_token: TokenCache,
+    auth: Auth,
+    retry: RetryPolicy,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
+enum Auth {
+    None,
+    Token(Secret),
+    App(TokenManager),
+}
+
+#[derive(Default)]
 pub struct ClientBuilder {
     base_url: Option<String>,
     credentials: Credentials,
+    tickets: Option<Arc<dyn AppTicketStore>>,
     timeout: Option<Duration>,
     http: Option<reqwest::Client>,
+    retry: RetryPolicy,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ClientBuilder {
@@ -63,7 +93,7 @@ impl ClientBuilder {
         self.base_url(LARK_BASE_URL)
     }
 
-    /// Self-built app credentials; tenant_access_tokens are fetched and cached.
+    /// A self-built app; tenant and app access tokens are fetched and cached.
     pub fn app_credentials(
         mut self,
         app_id: impl Into<String>,
@@ -76,9 +106,34 @@ impl ClientBuilder {
         self
     }
 
+    /// A marketplace (ISV) app. Tenant tokens are per tenant: give the tenant key with
+    /// [`RequestOptions::tenant_key`] or [`Client::with_tenant_key`].
+    pub fn marketplace_app(
+        mut self,
+        app_id: impl Into<String>,
+        app_secret: impl Into<Secret>,
+    ) -> Self {
+        self.credentials = Credentials::Marketplace {
+            app_id: app_id.into(),
+            app_secret: app_secret.into(),
+        };
+        self
+    }
+
+    /// Where a marketplace app keeps its app_ticket (default: in memory).
+    pub fn app_ticket_store(mut self, store: Arc<dyn AppTicketStore>) -> Self {
+        self.tickets = Some(store);
+        self
+    }
+
     /// A fixed access token, sent with every call.
     pub fn access_token(mut self, token: impl Into<Secret>) -> Self {
         self.credentials = Credentials::AccessToken(token.into());
+        self
+    }
+
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = credentials;
         self
     }
 
@@ -91,6 +146,12 @@ impl ClientBuilder {
     /// Use this reqwest client (its own timeouts, proxies, TLS settings).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
+        self
+    }
+
+    /// How failed calls are retried (default: [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
         self
     }
 
@@ -108,29 +169,62 @@ impl ClientBuilder {
                 .timeout(self.timeout.unwrap_or(Duration::from_secs(30)))
                 .build()?,
         };
+        let tickets = self
+            .tickets
+            .unwrap_or_else(|| Arc::new(MemoryTicketStore::default()));
+        let auth = match self.credentials {
+            Credentials::None => Auth::None,
+            Credentials::AccessToken(token) => Auth::Token(token),
+            Credentials::App { app_id, app_secret } => {
+                Auth::App(TokenManager::new(app_id, app_secret, false, tickets))
+            }
+            Credentials::Marketplace { app_id, app_secret } => {
+                Auth::App(TokenManager::new(app_id, app_secret, true, tickets))
+            }
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
-                credentials: self.credentials,
-                tenant_token: TokenCache::default(),
+                auth,
+                retry: self.retry,
             }),
+            options: RequestOptions::default(),
         })
     }
 }
 
-/// The envelope every Open Platform reply comes in.
-#[derive(Deserialize)]
-struct Envelope {
-    code: i64,
-    #[serde(default)]
-    msg: String,
-    #[serde(default)]
-    data: Option<Value>,
+/// Which token a call sends.
+#[derive(Debug, Clone, PartialEq)]
+enum Choice {
+    None,
+    Given(Secret),
+    Cached(TokenKey),
 }
 
-const LOG_ID: &str = "x-tt-logid";
-const EXCERPT_CHARS: usize = 200;
+/// A reply that got past the envelope.
+enum Outcome {
+    Json(Data),
+    /// A 2xx reply that is not JSON: a file, read by the caller.
+    Stream(reqwest::Response),
+}
+
+/// A failed attempt and whether another one may succeed.
+struct Failure {
+    error: Error,
+    transient: bool,
+    server_asks: Option<Duration>,
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        Failure {
+            error,
+            transient: false,
+            server_asks: None,
+        }
+    }
+}
 
 impl Client {
     pub fn builder() -> ClientBuilder {
@@ -141,41 +235,276 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// A client that shares this one's connections but sends `token` with every call, e.g.
-    /// a user_access_token for calls made on a user's behalf.
-    pub fn with_access_token(&self, token: impl Into<Secret>) -> Client {
+    /// A handle that shares this client's connections and token caches and adds `options`
+    /// to every call made through it (on top of the options this handle already has).
+    pub fn with_options(&self, options: RequestOptions) -> Client {
         Client {
-            inner: Arc::new(Inner {
-                http: self.inner.http.clone(),
-                base_url: self.inner.base_url.clone(),
-                credentials: Credentials::AccessToken(token.into()),
-                tenant_token: TokenCache::default(),
-            }),
+            inner: self.inner.clone(),
+            options: self.options.merged(options),
+        }
+    }
+
+    /// Calls on a user's behalf: endpoints that accept a user_access_token get `token`.
+    pub fn with_user_access_token(&self, token: impl Into<Secret>) -> Client {
+        self.with_options(RequestOptions::new().user_access_token(token))
+    }
+
+    /// Calls for one tenant of a marketplace app.
+    pub fn with_tenant_key(&self, tenant_key: impl Into<String>) -> Client {
+        self.with_options(RequestOptions::new().tenant_key(tenant_key))
+    }
+
+    /// Calls that send exactly `token`, whatever the endpoint.
+    pub fn with_access_token(&self, token: impl Into<Secret>) -> Client {
+        self.with_options(RequestOptions::new().access_token(token))
+    }
+
+    /// The tenant_access_token calls would send now (fetched if not cached), e.g. to hand
+    /// to another tool. For a marketplace app, set the tenant key first.
+    pub async fn tenant_access_token(&self) -> Result<Secret> {
+        let key = self.tenant_key()?;
+        self.cached_token(&key).await
+    }
+
+    /// The app_access_token (fetched if not cached).
+    pub async fn app_access_token(&self) -> Result<Secret> {
+        self.cached_token(&TokenKey::App).await
+    }
+
+    /// Keep the app_ticket of a marketplace app (from its `app_ticket` event).
+    pub async fn set_app_ticket(&self, ticket: impl Into<Secret>) -> Result<()> {
+        let manager = self.token_manager()?;
+        manager.tickets.set(&manager.app_id, ticket.into()).await
+    }
+
+    /// Ask Feishu to send the `app_ticket` event again (marketplace apps).
+    pub async fn resend_app_ticket(&self) -> Result<()> {
+        self.token_manager()?.resend_ticket(&self.endpoint()).await
+    }
+
+    /// The app id of the configured credentials.
+    pub fn app_id(&self) -> Option<&str> {
+        match &self.inner.auth {
+            Auth::App(manager) => Some(&manager.app_id),
+            _ => None,
         }
     }
 
     /// Send one call and decode the reply's `data` into `T`.
     pub async fn send<T: DeserializeOwned>(&self, request: ApiRequest) -> Result<T> {
-        let span = tracing::debug_span!(
-            "feishu.request",
-            method = request.method.as_str(),
-            path = request.path_template,
-            status = tracing::field::Empty,
-            log_id = tracing::field::Empty,
-        );
-        self.send_inner(request).instrument(span).await
+        let span = request_span(&request);
+        async {
+            match self.exchange(&request).await? {
+                Outcome::Json(data) => data.decode(),
+                Outcome::Stream(reply) => Err(Error::Decode {
+                    message: format!(
+                        "expected JSON, got {}",
+                        content_type(reply.headers()).unwrap_or("no content type")
+                    ),
+                    log_id: log_id_of(reply.headers()),
+                    body_excerpt: String::new(),
+                }),
+            }
+        }
+        .instrument(span)
+        .await
     }
 
-    async fn send_inner<T: DeserializeOwned>(&self, request: ApiRequest) -> Result<T> {
+    /// Send one call whose reply is a file and stream it into `out`, chunk by chunk, so a
+    /// file of any size takes little memory. An error reply (JSON) becomes the error.
+    pub async fn download<W>(&self, request: ApiRequest, out: &mut W) -> Result<Download>
+    where
+        W: AsyncWrite + Unpin + ?Sized,
+    {
+        let span = request_span(&request);
+        async {
+            let mut reply = match self.exchange(&request).await? {
+                Outcome::Stream(reply) => reply,
+                Outcome::Json(data) => {
+                    return Err(Error::Decode {
+                        message: "expected a file, got a JSON reply".to_string(),
+                        log_id: data.log_id,
+                        body_excerpt: excerpt(&data.body),
+                    });
+                }
+            };
+            let mut download = Download::from_headers(reply.headers());
+            while let Some(chunk) = reply.chunk().await? {
+                out.write_all(&chunk).await?;
+                download.bytes_written += chunk.len() as u64;
+            }
+            out.flush().await?;
+            Ok(download)
+        }
+        .instrument(span)
+        .await
+    }
+
+    fn endpoint(&self) -> Endpoint<'_> {
+        Endpoint {
+            http: &self.inner.http,
+            base_url: &self.inner.base_url,
+        }
+    }
+
+    fn token_manager(&self) -> Result<&TokenManager> {
+        match &self.inner.auth {
+            Auth::App(manager) => Ok(manager),
+            _ => Err(Error::Auth(
+                "the client has no app credentials (app id and secret)".to_string(),
+            )),
+        }
+    }
+
+    fn tenant_key(&self) -> Result<TokenKey> {
+        let manager = self.token_manager()?;
+        Ok(TokenKey::Tenant(if manager.marketplace {
+            self.options.tenant_key.clone().unwrap_or_default()
+        } else {
+            String::new()
+        }))
+    }
+
+    async fn cached_token(&self, key: &TokenKey) -> Result<Secret> {
+        self.token_manager()?.get(&self.endpoint(), key).await
+    }
+
+    /// Attempts until one succeeds, the error is final, or the retry policy says stop.
+    async fn exchange(&self, request: &ApiRequest) -> Result<Outcome> {
+        let policy = self.options.retry.as_ref().unwrap_or(&self.inner.retry);
+        let retries = policy.retries(request.method) && request.body.replayable();
+        let started = tokio::time::Instant::now();
+        let choice = self.choose(request)?;
+        let mut attempt = 0;
+        let mut refreshed = false;
+        loop {
+            attempt += 1;
+            tracing::Span::current().record("attempt", attempt);
+            let token = match &choice {
+                Choice::None => None,
+                Choice::Given(token) => Some(token.clone()),
+                Choice::Cached(key) => Some(self.cached_token(key).await?),
+            };
+            let failure = match self.attempt(request, token.as_ref(), policy).await {
+                Ok(outcome) => return Ok(outcome),
+                Err(failure) => failure,
+            };
+            if let (Choice::Cached(key), Some(token), Some(code)) =
+                (&choice, &token, failure.error.code())
+                && TOKEN_INVALID_CODES.contains(&code)
+                && !refreshed
+                && request.body.replayable()
+            {
+                tracing::debug!(code, "token refused; fetching a fresh one");
+                self.token_manager()?.evict(key, token).await;
+                refreshed = true;
+                attempt -= 1;
+                continue;
+            }
+            if !(retries && failure.transient && attempt < policy.max_attempts) {
+                return Err(failure.error);
+            }
+            let delay = policy.delay(attempt, failure.server_asks);
+            if started.elapsed() + delay > policy.max_elapsed {
+                return Err(failure.error);
+            }
+            tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, error = %failure.error, "retrying");
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// One HTTP exchange.
+    async fn attempt(
+        &self,
+        request: &ApiRequest,
+        token: Option<&Secret>,
+        policy: &RetryPolicy,
+    ) -> Result<Outcome, Failure> {
         let url = format!("{}{}", self.inner.base_url, request.path()?);
+        let headers = self.headers(request, token)?;
+        let mut builder = self
+            .inner
+            .http
+            .request(request.method.to_reqwest(), &url)
+            .headers(headers);
+        if let Some(timeout) = self.options.timeout {
+            builder = builder.timeout(timeout);
+        }
+        if !request.query.is_empty() {
+            builder = builder.query(&request.query);
+        }
+        builder = match &request.body {
+            Body::None => builder,
+            Body::Json(bytes) => builder
+                .header(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("application/json; charset=utf-8"),
+                )
+                .body(bytes.clone()),
+            Body::Multipart(form) => builder.multipart(form.to_reqwest().await?),
+        };
+        let reply = builder.send().await.map_err(|err| Failure {
+            transient: !err.is_builder(),
+            error: err.into(),
+            server_asks: None,
+        })?;
+        let status = reply.status().as_u16();
+        let log_id = log_id_of(reply.headers());
+        let span = tracing::Span::current();
+        span.record("status", status);
+        if let Some(id) = &log_id {
+            span.record("log_id", id.as_str());
+        }
+        let server_asks = server_delay(reply.headers());
+        // A file: any 2xx reply that says it is not JSON (one that says nothing is read as JSON).
+        let is_file = content_type(reply.headers()).is_some_and(|t| !t.contains("json"));
+        if reply.status().is_success() && is_file {
+            return Ok(Outcome::Stream(reply));
+        }
+        let body = reply.bytes().await.map_err(|err| Failure {
+            transient: true,
+            error: err.into(),
+            server_asks: None,
+        })?;
+        match open_envelope(status, log_id, body.to_vec(), request.errors) {
+            Ok(data) => Ok(Outcome::Json(data)),
+            Err(error) => {
+                let rate_limited = error.code().is_some_and(|code| {
+                    policy.rate_limit_codes.contains(&code)
+                        || request
+                            .errors
+                            .iter()
+                            .any(|e| e.code == code && e.is_rate_limit())
+                });
+                Err(Failure {
+                    transient: status == 429 || status >= 500 || rate_limited,
+                    error,
+                    server_asks,
+                })
+            }
+        }
+    }
+
+    fn headers(&self, request: &ApiRequest, token: Option<&Secret>) -> Result<HeaderMap> {
         let mut headers = HeaderMap::new();
-        if let Some(token) = self.token_for(request.tokens).await? {
+        if let Some(token) = token {
             let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
                 .map_err(|_| Error::Auth("access token is not a valid header value".to_string()))?;
             value.set_sensitive(true);
             headers.insert(AUTHORIZATION, value);
         }
-        for (name, value) in &request.headers {
+        let request_id = self
+            .options
+            .request_id
+            .as_ref()
+            .map(|id| ("X-Request-Id", id.as_str()));
+        let extra = self
+            .options
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()));
+        let own = request.headers.iter().map(|(n, v)| (*n, v.as_str()));
+        for (name, value) in own.chain(extra).chain(request_id) {
             let name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| Error::Config(format!("`{name}` is not a header name")))?;
             let value = HeaderValue::from_str(value).map_err(|_| {
@@ -185,173 +514,169 @@ impl Client {
             })?;
             headers.insert(name, value);
         }
-        let mut builder = self
-            .inner
-            .http
-            .request(request.method.to_reqwest(), &url)
-            .headers(headers);
-        if !request.query.is_empty() {
-            builder = builder.query(&request.query);
-        }
-        if let Some(body) = request.body {
-            builder = builder
-                .header(
-                    CONTENT_TYPE,
-                    HeaderValue::from_static("application/json; charset=utf-8"),
-                )
-                .body(body);
-        }
-        let reply = builder.send().await?;
-        let status = reply.status().as_u16();
-        let log_id = reply
-            .headers()
-            .get(LOG_ID)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let span = tracing::Span::current();
-        span.record("status", status);
-        if let Some(id) = &log_id {
-            span.record("log_id", id.as_str());
-        }
-        let bytes = reply.bytes().await?;
-        decode_reply(status, log_id, &bytes, request.errors)
+        Ok(headers)
     }
 
-    /// The token to send: the configured one, or a cached tenant token for app credentials.
-    async fn token_for(&self, accepted: &[TokenKind]) -> Result<Option<Secret>> {
-        match &self.inner.credentials {
-            Credentials::None => Ok(None),
-            Credentials::AccessToken(token) => Ok(Some(token.clone())),
-            Credentials::App { app_id, app_secret } => {
-                if !accepted.is_empty() && !accepted.contains(&TokenKind::Tenant) {
-                    return Err(Error::Auth(format!(
-                        "this endpoint does not accept a tenant_access_token (it accepts {accepted:?}); \
-                         call it through `Client::with_access_token` with a user or app token"
-                    )));
+    /// Which token to send: an explicit one, else the kind the endpoint accepts that this
+    /// client can provide, in the order the documentation lists them.
+    fn choose(&self, request: &ApiRequest) -> Result<Choice> {
+        let options = &self.options;
+        if let Some(token) = &options.access_token {
+            return Ok(Choice::Given(token.clone()));
+        }
+        let accepted = request.tokens;
+        let accepts = |kind| accepted.is_empty() || accepted.contains(&kind);
+        if let Some(kind) = options.token_kind {
+            if !accepts(kind) {
+                return Err(Error::Auth(format!(
+                    "`{}` does not accept a {kind}; it accepts {}",
+                    request.path_template,
+                    kinds(accepted)
+                )));
+            }
+            return self.provide(kind);
+        }
+        if options.user_access_token.is_some() && accepts(TokenKind::User) {
+            return self.provide(TokenKind::User);
+        }
+        if accepted.is_empty() {
+            return match &self.inner.auth {
+                Auth::None => Ok(Choice::None),
+                _ => self.provide(TokenKind::Tenant),
+            };
+        }
+        let mut first_error = None;
+        for kind in accepted {
+            match self.provide(*kind) {
+                Ok(choice) => return Ok(choice),
+                Err(err) => {
+                    first_error.get_or_insert(err);
                 }
-                let token = self
-                    .inner
-                    .tenant_token
-                    .get(&self.inner.http, &self.inner.base_url, app_id, app_secret)
-                    .await?;
-                Ok(Some(token))
             }
         }
+        Err(first_error.unwrap_or_else(|| Error::Auth("no token".to_string())))
+    }
+
+    fn provide(&self, kind: TokenKind) -> Result<Choice> {
+        match (&self.inner.auth, kind) {
+            (_, TokenKind::User) => match (&self.options.user_access_token, &self.inner.auth) {
+                (Some(token), _) | (None, Auth::Token(token)) => Ok(Choice::Given(token.clone())),
+                _ => Err(Error::Auth(
+                    "this endpoint needs a user_access_token: pass it with \
+                     Client::with_user_access_token or RequestOptions::user_access_token"
+                        .to_string(),
+                )),
+            },
+            (Auth::Token(token), _) => Ok(Choice::Given(token.clone())),
+            (Auth::App(_), TokenKind::Tenant) => Ok(Choice::Cached(self.tenant_key()?)),
+            (Auth::App(_), TokenKind::App) => Ok(Choice::Cached(TokenKey::App)),
+            (Auth::None, kind) => Err(Error::Auth(format!(
+                "this endpoint needs a {kind} and the client has no credentials: set app \
+                 credentials or an access token on the builder"
+            ))),
+        }
     }
 }
 
-/// Turn a reply into `data: T` or the error it carries.
-fn decode_reply<T: DeserializeOwned>(
-    status: u16,
-    log_id: Option<String>,
-    body: &[u8],
-    documented: &[crate::DocumentedError],
-) -> Result<T> {
-    let envelope: Envelope = match serde_json::from_slice(body) {
-        Ok(envelope) => envelope,
-        Err(err) if (200..300).contains(&status) => {
-            return Err(Error::Decode {
-                message: err.to_string(),
-                log_id,
-                body_excerpt: excerpt(body),
-            });
-        }
-        Err(_) => {
-            return Err(Error::Http {
-                status,
-                log_id,
-                body_excerpt: excerpt(body),
-            });
-        }
-    };
-    if envelope.code != 0 {
-        let hint = documented
-            .iter()
-            .find(|e| e.code == envelope.code)
-            .and_then(|e| e.hint);
-        return Err(ApiError {
-            code: envelope.code,
-            msg: envelope.msg,
-            http_status: status,
-            log_id,
-            hint,
-        }
-        .into());
-    }
-    let data = match envelope.data {
-        Some(Value::Null) | None => Value::Object(Default::default()),
-        Some(data) => data,
-    };
-    serde_json::from_value(data).map_err(|err| Error::Decode {
-        message: err.to_string(),
-        log_id,
-        body_excerpt: excerpt(body),
-    })
+fn request_span(request: &ApiRequest) -> tracing::Span {
+    tracing::debug_span!(
+        "feishu.request",
+        method = request.method.as_str(),
+        path = request.path_template,
+        status = tracing::field::Empty,
+        log_id = tracing::field::Empty,
+        attempt = tracing::field::Empty,
+    )
 }
 
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut out: String = text.chars().take(EXCERPT_CHARS).collect();
-    if text.chars().count() > EXCERPT_CHARS {
-        out.push('…');
-    }
-    out
+fn content_type(headers: &HeaderMap) -> Option<&str> {
+    headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok())
+}
+
+fn kinds(accepted: &[TokenKind]) -> String {
+    let names: Vec<String> = accepted.iter().map(ToString::to_string).collect();
+    names.join(" or ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::DocumentedError;
+    use crate::Method;
 
-    #[derive(Debug, Deserialize, PartialEq)]
-    struct Data {
-        n: i64,
+    fn client(credentials: Credentials) -> Client {
+        Client::builder().credentials(credentials).build().unwrap()
     }
 
-    const DOCUMENTED: &[DocumentedError] = &[DocumentedError {
-        http_status: 400,
-        code: 7,
-        message: "bad",
-        hint: Some("fix it"),
-    }];
+    fn app() -> Credentials {
+        Credentials::App {
+            app_id: "cli_1".into(),
+            app_secret: "s3cr3t-value".into(),
+        }
+    }
+
+    fn choice(client: &Client, tokens: &'static [TokenKind]) -> Result<Choice> {
+        client.choose(&ApiRequest::new(Method::Get, "/x").tokens(tokens))
+    }
+
+    const TENANT_USER: &[TokenKind] = &[TokenKind::Tenant, TokenKind::User];
+    const USER_ONLY: &[TokenKind] = &[TokenKind::User];
+    const APP_ONLY: &[TokenKind] = &[TokenKind::App];
 
     #[test]
-    fn envelope_decoding() {
-        let ok: Data =
-            decode_reply(200, None, br#"{"code":0,"msg":"ok","data":{"n":1}}"#, &[]).unwrap();
-        assert_eq!(ok, Data { n: 1 });
-
-        let err = decode_reply::<Data>(
-            400,
-            Some("L1".into()),
-            br#"{"code":7,"msg":"bad"}"#,
-            DOCUMENTED,
-        )
-        .unwrap_err();
-        let Error::Api(api) = err else {
-            panic!("api error")
-        };
+    fn token_choice() {
+        let app = client(app());
+        let tenant = Choice::Cached(TokenKey::Tenant(String::new()));
+        assert_eq!(choice(&app, TENANT_USER).unwrap(), tenant);
         assert_eq!(
-            (api.code, api.http_status, api.log_id.as_deref(), api.hint),
-            (7, 400, Some("L1"), Some("fix it"))
+            choice(&app, APP_ONLY).unwrap(),
+            Choice::Cached(TokenKey::App)
         );
-
-        let err = decode_reply::<Data>(502, None, b"<html>bad gateway</html>", &[]).unwrap_err();
-        assert_eq!(err.to_string(), "HTTP 502: <html>bad gateway</html>");
-
-        let err =
-            decode_reply::<Data>(200, None, br#"{"code":0,"data":{"n":"x"}}"#, &[]).unwrap_err();
-        assert!(matches!(err, Error::Decode { .. }), "{err}");
+        assert_eq!(choice(&app, &[]).unwrap(), tenant);
+        assert_eq!(
+            choice(&app, USER_ONLY).unwrap_err().to_string(),
+            "auth: this endpoint needs a user_access_token: pass it with \
+             Client::with_user_access_token or RequestOptions::user_access_token"
+        );
+        let user = app.with_user_access_token("u-1");
+        assert_eq!(
+            choice(&user, TENANT_USER).unwrap(),
+            Choice::Given("u-1".into())
+        );
+        // A user token is not sent where only app tokens are accepted.
+        assert_eq!(
+            choice(&user, APP_ONLY).unwrap(),
+            Choice::Cached(TokenKey::App)
+        );
+        let forced = app.with_options(RequestOptions::new().token_kind(TokenKind::App));
+        assert_eq!(
+            choice(&forced, TENANT_USER).unwrap_err().to_string(),
+            "auth: `/x` does not accept a app_access_token; it accepts tenant_access_token or user_access_token"
+        );
+        let none = client(Credentials::None);
+        assert_eq!(choice(&none, &[]).unwrap(), Choice::None);
+        assert!(choice(&none, TENANT_USER).is_err());
+        let fixed = client(Credentials::AccessToken("t-1".into()));
+        assert_eq!(
+            choice(&fixed, USER_ONLY).unwrap(),
+            Choice::Given("t-1".into())
+        );
+        let isv = client(Credentials::Marketplace {
+            app_id: "cli_2".into(),
+            app_secret: "s".into(),
+        })
+        .with_tenant_key("tk1");
+        assert_eq!(
+            choice(&isv, TENANT_USER).unwrap(),
+            Choice::Cached(TokenKey::Tenant("tk1".into()))
+        );
     }
 
     #[test]
     fn debug_hides_secrets() {
-        let client = Client::builder()
-            .app_credentials("cli_1", "s3cr3t-value")
-            .build()
-            .unwrap();
+        let client = client(app()).with_user_access_token("u-very-secret");
         let debug = format!("{client:?}");
         assert!(debug.contains("cli_1"));
         assert!(!debug.contains("s3cr3t-value"), "{debug}");
+        assert!(!debug.contains("very-secret"), "{debug}");
     }
 }

@@ -2,6 +2,7 @@ use std::fmt;
 
 /// Everything a call can fail with.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// Feishu answered with a non-zero `code`.
     #[error(transparent)]
@@ -35,6 +36,9 @@ pub enum Error {
     /// The client or request was set up wrongly (bad base URL, bad header value).
     #[error("config: {0}")]
     Config(String),
+    /// Writing a download failed.
+    #[error("cannot write the download: {0}")]
+    Io(#[from] std::io::Error),
 }
 
 fn log_suffix(log_id: &Option<String>) -> String {
@@ -54,6 +58,58 @@ pub struct ApiError {
     pub log_id: Option<String>,
     /// What the endpoint's documentation advises for this code, when it lists it.
     pub hint: Option<&'static str>,
+    /// The reply's `error` object, when Feishu sent one: what exactly was refused.
+    pub details: Option<Box<ErrorDetails>>,
+}
+
+/// The `error` object of an error reply.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ErrorDetails {
+    /// A link to Feishu's troubleshooting page for this log id.
+    #[serde(default)]
+    pub troubleshooter: Option<String>,
+    /// Scopes the app or user lacks.
+    #[serde(default)]
+    pub permission_violations: Vec<PermissionViolation>,
+    /// Request fields Feishu refused, and why.
+    #[serde(default)]
+    pub field_violations: Vec<FieldViolation>,
+    /// Further reading Feishu points to.
+    #[serde(default)]
+    pub helps: Vec<Help>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[non_exhaustive]
+pub struct PermissionViolation {
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    /// The scope, e.g. `im:message`.
+    #[serde(default)]
+    pub subject: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[non_exhaustive]
+pub struct FieldViolation {
+    #[serde(default)]
+    pub field: Option<String>,
+    #[serde(default)]
+    pub value: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[non_exhaustive]
+pub struct Help {
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
 }
 
 impl fmt::Display for ApiError {
@@ -65,6 +121,24 @@ impl fmt::Display for ApiError {
         )?;
         if let Some(hint) = self.hint {
             write!(f, "; hint: {hint}")?;
+        }
+        if let Some(details) = &self.details {
+            for v in &details.field_violations {
+                write!(
+                    f,
+                    "; field `{}`: {}",
+                    v.field.as_deref().unwrap_or("?"),
+                    v.description.as_deref().unwrap_or("refused")
+                )?;
+            }
+            let scopes: Vec<&str> = details
+                .permission_violations
+                .iter()
+                .filter_map(|v| v.subject.as_deref())
+                .collect();
+            if !scopes.is_empty() {
+                write!(f, "; missing scope: {}", scopes.join(" or "))?;
+            }
         }
         if let Some(log_id) = &self.log_id {
             write!(f, " (log id {log_id})")?;
@@ -92,6 +166,30 @@ impl ValidationError {
     }
 }
 
+impl Error {
+    /// The Feishu error code, when Feishu answered with one.
+    pub fn code(&self) -> Option<i64> {
+        match self {
+            Error::Api(api) => Some(api.code),
+            _ => None,
+        }
+    }
+
+    /// The `X-Tt-Logid` of the reply, when there was one.
+    pub fn log_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => api.log_id.as_deref(),
+            Error::Http { log_id, .. } | Error::Decode { log_id, .. } => log_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The call (or one of its attempts) ran out of time.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport(err) if err.is_timeout())
+    }
+}
+
 /// One row of an endpoint's documented error table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DocumentedError {
@@ -99,4 +197,24 @@ pub struct DocumentedError {
     pub code: i64,
     pub message: &'static str,
     pub hint: Option<&'static str>,
+}
+
+impl DocumentedError {
+    /// The documentation describes this code as a rate limit (too many calls), which is
+    /// worth retrying after a pause.
+    pub fn is_rate_limit(&self) -> bool {
+        const WORDS: &[&str] = &[
+            "频率",
+            "限频",
+            "限流",
+            "频控",
+            "frequency",
+            "rate limit",
+            "ratelimit",
+            "too many",
+            "too frequent",
+        ];
+        let text = format!("{} {}", self.message, self.hint.unwrap_or_default()).to_lowercase();
+        WORDS.iter().any(|w| text.contains(w))
+    }
 }

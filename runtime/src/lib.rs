@@ -1,22 +1,39 @@
 //! Runtime for the generated Feishu / Lark API client.
 //!
 //! Everything an endpoint needs and that is the same for every endpoint lives here, written
-//! by hand: the HTTP client and base URL ([`Client`]), access tokens ([`Credentials`]), the
-//! `{code, msg, data}` envelope and [`Error`], and the checks generated code runs before a
-//! request leaves ([`validate`]). Generated code only describes endpoints.
+//! by hand: the HTTP client and base URL ([`Client`]), access tokens for self-built and
+//! marketplace apps ([`Credentials`]), per-call settings ([`RequestOptions`]), retries
+//! ([`RetryPolicy`]), the `{code, msg, data}` envelope and [`Error`], paged lists as streams
+//! ([`pagination`]), file uploads and downloads ([`FileUpload`], [`Download`]), event
+//! callbacks ([`events`]), and the checks generated code runs before a request leaves
+//! ([`validate`]). Generated code only describes endpoints.
 
 mod auth;
 mod client;
 mod error;
+pub mod events;
+mod files;
 mod int64;
+mod options;
+pub mod pagination;
+mod reply;
 mod request;
+mod retry;
 mod secret;
 pub mod validate;
 
+pub use auth::{AppTicketStore, BoxFuture, MemoryTicketStore};
 pub use client::{Client, ClientBuilder, Credentials, FEISHU_BASE_URL, LARK_BASE_URL};
-pub use error::{ApiError, DocumentedError, Error, ValidationError};
+pub use error::{
+    ApiError, DocumentedError, Error, ErrorDetails, FieldViolation, Help, PermissionViolation,
+    ValidationError,
+};
+pub use files::{Download, FileUpload, MultipartForm, disposition_file_name};
 pub use int64::Int64;
+pub use options::RequestOptions;
+pub use pagination::{ItemStream, Page, PageRequest};
 pub use request::{ApiRequest, Method, TokenKind};
+pub use retry::{RATE_LIMIT_CODE, RetryPolicy};
 pub use secret::Secret;
 
 /// Result with this crate's [`Error`].

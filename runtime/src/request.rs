@@ -1,7 +1,7 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 
-use crate::{DocumentedError, Error, Result};
+use crate::{DocumentedError, Error, MultipartForm, Result};
 
 /// HTTP methods the Open Platform uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +43,16 @@ pub enum TokenKind {
     App,
 }
 
+impl std::fmt::Display for TokenKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TokenKind::Tenant => "tenant_access_token",
+            TokenKind::User => "user_access_token",
+            TokenKind::App => "app_access_token",
+        })
+    }
+}
+
 /// One call as generated code describes it: which endpoint, with which values.
 #[derive(Debug, Clone)]
 pub struct ApiRequest {
@@ -51,9 +61,28 @@ pub struct ApiRequest {
     pub(crate) path_params: Vec<(&'static str, String)>,
     pub(crate) query: Vec<(&'static str, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
-    pub(crate) body: Option<Vec<u8>>,
+    pub(crate) body: Body,
     pub(crate) tokens: &'static [TokenKind],
     pub(crate) errors: &'static [DocumentedError],
+}
+
+/// What goes in the request body.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) enum Body {
+    #[default]
+    None,
+    Json(Vec<u8>),
+    Multipart(MultipartForm),
+}
+
+impl Body {
+    /// Whether the body can be sent again (a streamed reader cannot).
+    pub(crate) fn replayable(&self) -> bool {
+        match self {
+            Body::None | Body::Json(_) => true,
+            Body::Multipart(form) => form.replayable(),
+        }
+    }
 }
 
 /// Everything but unreserved characters is escaped, so `/`, `?`, `#` and `..` in a value
@@ -73,7 +102,7 @@ impl ApiRequest {
             path_params: Vec::new(),
             query: Vec::new(),
             headers: Vec::new(),
-            body: None,
+            body: Body::None,
             tokens: &[],
             errors: &[],
         }
@@ -101,8 +130,14 @@ impl ApiRequest {
     }
 
     pub fn json_body<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self> {
-        self.body = Some(serde_json::to_vec(body).map_err(Error::Encode)?);
+        self.body = Body::Json(serde_json::to_vec(body).map_err(Error::Encode)?);
         Ok(self)
+    }
+
+    /// A `multipart/form-data` body (file uploads).
+    pub fn multipart_body(mut self, form: MultipartForm) -> Self {
+        self.body = Body::Multipart(form);
+        self
     }
 
     /// The token kinds the endpoint accepts, in the order the documentation lists them.

@@ -1,0 +1,195 @@
+//! The `{code, msg, data}` envelope every JSON reply comes in, and the errors made from it.
+
+use reqwest::header::HeaderMap;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::{ApiError, DocumentedError, Error, ErrorDetails, Result};
+
+const LOG_ID: &str = "x-tt-logid";
+const EXCERPT_CHARS: usize = 200;
+
+#[derive(Deserialize)]
+struct Envelope {
+    code: i64,
+    #[serde(default)]
+    msg: String,
+    #[serde(default)]
+    data: Option<Value>,
+    #[serde(default)]
+    error: Option<Value>,
+}
+
+/// A successful envelope: its `data`, kept with the body for error excerpts.
+#[derive(Debug)]
+pub(crate) struct Data {
+    pub data: Value,
+    pub body: Vec<u8>,
+    pub log_id: Option<String>,
+}
+
+impl Data {
+    pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<T> {
+        serde_json::from_value(self.data).map_err(|err| Error::Decode {
+            message: err.to_string(),
+            log_id: self.log_id,
+            body_excerpt: excerpt(&self.body),
+        })
+    }
+}
+
+pub(crate) fn log_id_of(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(LOG_ID)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+/// A reply body → its `data`, or the error it carries.
+pub(crate) fn open_envelope(
+    status: u16,
+    log_id: Option<String>,
+    body: Vec<u8>,
+    documented: &[DocumentedError],
+) -> Result<Data> {
+    let envelope: Envelope = match serde_json::from_slice(&body) {
+        Ok(envelope) => envelope,
+        Err(err) if (200..300).contains(&status) => {
+            return Err(Error::Decode {
+                message: err.to_string(),
+                log_id,
+                body_excerpt: excerpt(&body),
+            });
+        }
+        Err(_) => {
+            return Err(Error::Http {
+                status,
+                log_id,
+                body_excerpt: excerpt(&body),
+            });
+        }
+    };
+    if envelope.code != 0 {
+        let hint = documented
+            .iter()
+            .find(|e| e.code == envelope.code)
+            .and_then(|e| e.hint);
+        // Details are a help, not a contract: a shape we do not know is dropped.
+        let details = envelope
+            .error
+            .and_then(|e| serde_json::from_value::<ErrorDetails>(e).ok())
+            .filter(|d| d != &ErrorDetails::default())
+            .map(Box::new);
+        return Err(ApiError {
+            code: envelope.code,
+            msg: envelope.msg,
+            http_status: status,
+            log_id,
+            hint,
+            details,
+        }
+        .into());
+    }
+    let data = match envelope.data {
+        Some(Value::Null) | None => Value::Object(Default::default()),
+        Some(data) => data,
+    };
+    Ok(Data { data, body, log_id })
+}
+
+/// The start of a body, for error messages.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out: String = text.chars().take(EXCERPT_CHARS).collect();
+    if text.chars().count() > EXCERPT_CHARS {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Payload {
+        n: i64,
+    }
+
+    const DOCUMENTED: &[DocumentedError] = &[DocumentedError {
+        http_status: 400,
+        code: 7,
+        message: "bad",
+        hint: Some("fix it"),
+    }];
+
+    fn decode(status: u16, body: &[u8]) -> Result<Payload> {
+        open_envelope(status, Some("L1".into()), body.to_vec(), DOCUMENTED)?.decode()
+    }
+
+    #[test]
+    fn data_and_errors() {
+        assert_eq!(
+            decode(200, br#"{"code":0,"msg":"ok","data":{"n":1}}"#).unwrap(),
+            Payload { n: 1 }
+        );
+        let Error::Api(api) = decode(400, br#"{"code":7,"msg":"bad"}"#).unwrap_err() else {
+            panic!("api error")
+        };
+        assert_eq!(
+            (api.code, api.http_status, api.log_id.as_deref(), api.hint),
+            (7, 400, Some("L1"), Some("fix it"))
+        );
+        let err = decode(502, b"<html>bad gateway</html>").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "HTTP 502 (log id L1): <html>bad gateway</html>"
+        );
+        let err = decode(200, br#"{"code":0,"data":{"n":"x"}}"#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cannot decode reply (log id L1): invalid type: string \"x\", expected i64; \
+             body starts: {\"code\":0,\"data\":{\"n\":\"x\"}}"
+        );
+    }
+
+    #[test]
+    fn error_details() {
+        let body = br#"{"code":99991672,"msg":"Access denied",
+            "error":{"log_id":"L1","troubleshooter":"https://open.feishu.cn/search?log_id=L1",
+            "permission_violations":[{"type":"action_scope_required","subject":"im:message","description":"need it"}],
+            "field_violations":[{"field":"receive_id","value":"x","description":"bad id"}]}}"#;
+        let Error::Api(api) = decode(400, body).unwrap_err() else {
+            panic!("api error")
+        };
+        let details = api.details.clone().unwrap();
+        assert_eq!(
+            details.troubleshooter.as_deref(),
+            Some("https://open.feishu.cn/search?log_id=L1")
+        );
+        assert_eq!(
+            details.permission_violations[0].subject.as_deref(),
+            Some("im:message")
+        );
+        assert_eq!(
+            api.to_string(),
+            "Feishu error 99991672 (HTTP 400): Access denied; field `receive_id`: bad id; \
+             missing scope: im:message (log id L1)"
+        );
+        // An `error` of a shape we do not know is dropped, not an error.
+        let Error::Api(api) = decode(400, br#"{"code":1,"msg":"m","error":[1]}"#).unwrap_err()
+        else {
+            panic!("api error")
+        };
+        assert_eq!(api.details, None);
+    }
+
+    #[test]
+    fn excerpts_are_short() {
+        let long = "é".repeat(300);
+        let cut = excerpt(long.as_bytes());
+        assert_eq!(cut.chars().count(), EXCERPT_CHARS + 1);
+        assert!(cut.ends_with('…'));
+    }
+}
