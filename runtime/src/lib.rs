@@ -35,6 +35,8 @@ pub use pagination::{ItemStream, Page, PageRequest};
 pub use request::{ApiRequest, Method, TokenKind};
 pub use retry::{RATE_LIMIT_CODE, RetryPolicy};
 pub use secret::Secret;
+/// The writer a download streams into (re-exported so generated code needs no tokio).
+pub use tokio::io::AsyncWrite;
 
 /// Result with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

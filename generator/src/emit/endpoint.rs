@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 use super::EmitError;
 use super::docs::{doc_attrs, field_doc, inner_doc_attrs};
 use super::naming::{camel, ident, shouty, snake};
-use super::types::{Side, Types, member_names, value_checks};
+use super::types::{Side, Types, form_file, member_names, value_checks};
 use crate::spec::{Field, FieldType, Spec};
 
 /// The names one endpoint's items get.
@@ -54,6 +54,44 @@ enum Place {
     Body,
 }
 
+/// The body is `multipart/form-data` (file uploads).
+pub fn is_multipart(spec: &Spec) -> bool {
+    spec.request.as_ref().is_some_and(|r| {
+        r.content_type == "multipart/form-data" || r.fields.iter().any(|f| form_file(f).is_some())
+    })
+}
+
+/// The reply is a file's bytes, not JSON.
+pub fn is_download(spec: &Spec) -> bool {
+    spec.response
+        .as_ref()
+        .is_some_and(|r| r.content_type == "application/octet-stream")
+}
+
+/// The paged-list facts the emitter can use: the pagination block, when the response has
+/// the fields it names with the types a page needs.
+pub fn paging(spec: &Spec) -> Option<&crate::spec::Pagination> {
+    let paging = spec.pagination.as_ref()?;
+    if is_download(spec) || is_multipart(spec) {
+        return None;
+    }
+    let response = &spec.response.as_ref()?.fields;
+    let has = |name: &str, ty: FieldType| response.iter().any(|f| f.name == name && f.ty == ty);
+    let items = paging.items_field.as_deref()?;
+    let token_place = match paging.token_in.as_str() {
+        "query" => &spec.query_params,
+        _ => &spec.request.as_ref()?.fields,
+    };
+    let token_is_text = token_place
+        .iter()
+        .any(|f| f.name == paging.token_param && f.ty == FieldType::String);
+    (has(items, FieldType::Array)
+        && has(&paging.has_more_field, FieldType::Bool)
+        && has(&paging.next_token_field, FieldType::String)
+        && token_is_text)
+        .then_some(paging)
+}
+
 /// The endpoint module's items (without the file header).
 pub fn module(spec: &Spec) -> Result<TokenStream, EmitError> {
     let names = Names::of(spec);
@@ -69,7 +107,11 @@ pub fn module(spec: &Spec) -> Result<TokenStream, EmitError> {
         .map(|r| r.fields.as_slice())
         .unwrap_or_default();
     let has_body = spec.request.is_some();
-    if has_body {
+    let multipart = is_multipart(spec);
+    if multipart {
+        let doc = format!("The `multipart/form-data` body of [`{request}`]: its files and fields.");
+        types.define_form(&body.to_string(), &doc, body_fields)?;
+    } else if has_body {
         let doc = format!("JSON body of [`{request}`].");
         types.define_named(&body.to_string(), &doc, body_fields, Side::Request)?;
     }
@@ -78,13 +120,15 @@ pub fn module(spec: &Spec) -> Result<TokenStream, EmitError> {
         .as_ref()
         .map(|r| r.fields.as_slice())
         .unwrap_or_default();
-    let response_doc = format!("The `data` of a successful reply to [`{request}`].");
-    types.define_named(
-        &response.to_string(),
-        &response_doc,
-        response_fields,
-        Side::Response,
-    )?;
+    if !is_download(spec) {
+        let response_doc = format!("The `data` of a successful reply to [`{request}`].");
+        types.define_named(
+            &response.to_string(),
+            &response_doc,
+            response_fields,
+            Side::Response,
+        )?;
+    }
 
     // Parameters: path, query, headers as request members; body fields reached through `body`.
     let mut params = Vec::new();
@@ -109,7 +153,10 @@ pub fn module(spec: &Spec) -> Result<TokenStream, EmitError> {
     let mut body_params = Vec::new();
     // The body struct's own member names; the builder's setter may differ on a clash.
     for (member, field) in member_names(body_fields) {
-        let (ty, _) = types.rust_type(field, &body.to_string(), Side::Request)?;
+        let ty = match (multipart, form_file(field)) {
+            (true, Some(ty)) => ty,
+            _ => types.rust_type(field, &body.to_string(), Side::Request)?.0,
+        };
         let setter = unique_member(&field.name, &mut taken, Place::Body);
         body_params.push((
             Param {
@@ -123,10 +170,12 @@ pub fn module(spec: &Spec) -> Result<TokenStream, EmitError> {
         ));
     }
 
-    let request_struct = request_struct(spec, &names, &params, has_body);
-    let (builder_fn, builder_type) = builder_items(&names, &params, &body_params, has_body);
+    let request_struct = request_struct(spec, &names, &params, has_body, multipart);
+    let (builder_fn, builder_type) =
+        builder_items(&names, &params, &body_params, has_body, multipart);
     let validate = request_validate(&params, has_body && types.has_validate(&body.to_string()));
-    let to_api = api_request(spec, &params, has_body);
+    let to_api = api_request(spec, &params, &body_params, has_body, multipart);
+    let paging = paging_impls(spec, &names, &params, &body_params, &mut types)?;
     let errors = error_items(spec);
     let structs = types.into_items();
     let module_doc = inner_doc_attrs(&format!(
@@ -148,8 +197,77 @@ pub fn module(spec: &Spec) -> Result<TokenStream, EmitError> {
         }
         #builder_type
         #structs
+        #paging
         #errors
     })
+}
+
+/// `PageRequest` for the request and `Page` for the response, so the client can stream
+/// every item across pages.
+fn paging_impls(
+    spec: &Spec,
+    names: &Names,
+    params: &[Param],
+    body_params: &[(Param, Ident)],
+    types: &mut Types,
+) -> Result<Option<TokenStream>, EmitError> {
+    let Some(paging) = paging(spec) else {
+        return Ok(None);
+    };
+    let (request, response) = (&names.request, &names.response);
+    let in_query = paging.token_in == "query";
+    let token = params
+        .iter()
+        .chain(body_params.iter().map(|(p, _)| p))
+        .find(|p| p.field.name == paging.token_param && (p.place == Place::Query) == in_query);
+    let Some(token) = token else {
+        return Ok(None);
+    };
+    let member = &token.member;
+    let target = match token.place {
+        Place::Body => quote! { self.body.#member },
+        _ => quote! { self.#member },
+    };
+    let store = if token.optional {
+        quote! { #target = Some(token); }
+    } else {
+        quote! { #target = token; }
+    };
+    let fields = spec
+        .response
+        .as_ref()
+        .map(|r| r.fields.as_slice())
+        .unwrap_or_default();
+    let member_of = |wire: &str| {
+        member_names(fields)
+            .into_iter()
+            .find(|(_, f)| f.name == wire)
+            .map(|(m, f)| (m, f.clone()))
+    };
+    let items_wire = paging.items_field.as_deref().unwrap_or_default();
+    let (Some((items, items_field)), Some((has_more, _)), Some((next, _))) = (
+        member_of(items_wire),
+        member_of(&paging.has_more_field),
+        member_of(&paging.next_token_field),
+    ) else {
+        return Ok(None);
+    };
+    let item_ty = types.element_type(&items_field, &response.to_string(), Side::Response)?;
+    Ok(Some(quote! {
+        impl feishu_runtime::PageRequest for #request {
+            fn set_page_token(&mut self, token: String) {
+                #store
+            }
+        }
+
+        impl feishu_runtime::Page for #response {
+            type Item = #item_ty;
+
+            fn into_parts(self) -> (Vec<Self::Item>, bool, Option<String>) {
+                (self.#items.unwrap_or_default(), self.#has_more.unwrap_or(false), self.#next)
+            }
+        }
+    }))
 }
 
 /// The resource segment of the id: `aily.v1.aily_session.update` → `aily_session`.
@@ -179,7 +297,13 @@ fn unique_member(name: &str, taken: &mut HashSet<String>, place: Place) -> Ident
     ident(&candidate)
 }
 
-fn request_struct(spec: &Spec, names: &Names, params: &[Param], has_body: bool) -> TokenStream {
+fn request_struct(
+    spec: &Spec,
+    names: &Names,
+    params: &[Param],
+    has_body: bool,
+    multipart: bool,
+) -> TokenStream {
     let (request, body) = (&names.request, &names.body);
     let doc = doc_attrs(&format!(
         "Request for {} (`{} {}`).\n\nBuild it with [`{request}::builder`].",
@@ -196,8 +320,13 @@ fn request_struct(spec: &Spec, names: &Names, params: &[Param], has_body: bool) 
         quote! { #doc pub #member: #ty, }
     });
     let body_member = has_body.then(|| {
+        let doc = doc_attrs(if multipart {
+            "The form: files and fields."
+        } else {
+            "The JSON body."
+        });
         quote! {
-            /// The JSON body.
+            #doc
             pub body: #body,
         }
     });
@@ -244,6 +373,7 @@ fn builder_items(
     params: &[Param],
     body_params: &[(Param, Ident)],
     has_body: bool,
+    multipart: bool,
 ) -> (TokenStream, TokenStream) {
     let (request, body, builder) = (&names.request, &names.body, &names.builder);
     let mut args = Vec::new();
@@ -265,7 +395,7 @@ fn builder_items(
         } else {
             let (arg, store) = argument(member, p.field, &p.ty);
             args.push(arg);
-            inits.push(quote! { #member: #store, });
+            inits.push(field_init(member, &store));
         }
     }
     let mut body_inits = Vec::new();
@@ -283,19 +413,36 @@ fn builder_items(
             });
         } else {
             args.push(arg);
-            body_inits.push(quote! { #member: #store, });
+            body_inits.push(field_init(member, &store));
         }
     }
+    // A form body may have no `Default`: name every optional member.
+    let optional_inits: Vec<TokenStream> = body_params
+        .iter()
+        .filter(|(p, _)| p.optional)
+        .map(|(p, _)| {
+            let member = &p.member;
+            quote! { #member: None, }
+        })
+        .collect();
     if has_body {
         if body_inits.is_empty() {
             inits.push(quote! { body: #body::default(), });
         } else {
-            let rest =
-                (body_inits.len() < body_params.len()).then(|| quote! { ..Default::default() });
+            let rest = match (multipart, body_inits.len() < body_params.len()) {
+                (_, false) => quote! {},
+                (false, true) => quote! { ..Default::default() },
+                (true, true) => quote! { #( #optional_inits )* },
+            };
             inits.push(quote! { body: #body { #( #body_inits )* #rest }, });
         }
+        let doc = doc_attrs(if multipart {
+            "Replace the whole form."
+        } else {
+            "Replace the whole body, e.g. with one decoded from JSON."
+        });
         setters.push(quote! {
-            /// Replace the whole body, e.g. with one decoded from JSON.
+            #doc
             pub fn body(mut self, body: #body) -> Self {
                 self.request.body = body;
                 self
@@ -330,6 +477,15 @@ fn builder_items(
         }
     };
     (builder_fn, builder_type)
+}
+
+/// `member: value,` in a struct literal, or `member,` when the value is a variable of that name.
+fn field_init(member: &Ident, store: &TokenStream) -> TokenStream {
+    if *member == store.to_string() {
+        quote! { #member, }
+    } else {
+        quote! { #member: #store, }
+    }
 }
 
 fn required_list(params: &[Param], body_params: &[(Param, Ident)]) -> String {
@@ -376,7 +532,13 @@ fn request_validate(params: &[Param], body_validates: bool) -> TokenStream {
 }
 
 /// `into_api_request`: the request as the runtime sends it.
-fn api_request(spec: &Spec, params: &[Param], has_body: bool) -> TokenStream {
+fn api_request(
+    spec: &Spec,
+    params: &[Param],
+    body_params: &[(Param, Ident)],
+    has_body: bool,
+    multipart: bool,
+) -> TokenStream {
     let method = format_ident!("{}", camel(&spec.http.method.to_ascii_lowercase()));
     let path = &spec.http.path;
     let tokens = spec.auth.tokens.iter().filter_map(|t| match t.as_str() {
@@ -422,7 +584,11 @@ fn api_request(spec: &Spec, params: &[Param], has_body: bool) -> TokenStream {
             }
         }
     });
-    let body = has_body.then(|| quote! { call = call.json_body(&self.body)?; });
+    let body = match (has_body, multipart) {
+        (false, _) => None,
+        (true, false) => Some(quote! { call = call.json_body(&self.body)?; }),
+        (true, true) => Some(form_body(body_params)),
+    };
     let mutable = if params.is_empty() && !has_body {
         quote! {}
     } else {
@@ -438,6 +604,40 @@ fn api_request(spec: &Spec, params: &[Param], has_body: bool) -> TokenStream {
             #body
             Ok(call)
         }
+    }
+}
+
+/// The parts of a multipart body, in the documented order: files as file parts, scalars
+/// as text, anything structured as its JSON text.
+fn form_body(body_params: &[(Param, Ident)]) -> TokenStream {
+    if body_params.is_empty() {
+        return quote! { call = call.multipart_body(feishu_runtime::MultipartForm::new()); };
+    }
+    let parts = body_params.iter().map(|(p, _)| {
+        let (member, wire) = (&p.member, &p.field.name);
+        let add = |v: TokenStream| match (p.field.ty, p.field.items.as_deref().map(|i| i.ty)) {
+            (FieldType::File, _) => quote! { form = form.file(#wire, #v.clone()); },
+            (FieldType::Array, Some(FieldType::File)) => {
+                quote! { for file in #v { form = form.file(#wire, file.clone()); } }
+            }
+            (FieldType::String | FieldType::Int | FieldType::Int64 | FieldType::Float | FieldType::Bool, _) => {
+                quote! { form = form.text(#wire, #v); }
+            }
+            _ => quote! {
+                form = form.text(#wire, serde_json::to_string(#v).map_err(feishu_runtime::Error::Encode)?);
+            },
+        };
+        let each = add(quote! { v });
+        if p.optional {
+            quote! { if let Some(v) = &self.body.#member { #each } }
+        } else {
+            quote! { { let v = &self.body.#member; #each } }
+        }
+    });
+    quote! {
+        let mut form = feishu_runtime::MultipartForm::new();
+        #( #parts )*
+        call = call.multipart_body(form);
     }
 }
 
@@ -520,12 +720,60 @@ pub fn client_method(spec: &Spec) -> TokenStream {
         doc.push_str(&format!("\n\nRate limit: {rate}."));
     }
     doc.push_str("\n\nThe request is validated against the documented rules before it is sent.");
+    let stream = format_ident!("{}_stream", method.to_string().trim_start_matches("r#"));
+    if paging(spec).is_some() {
+        doc.push_str(&format!(
+            " [`Self::{stream}`] gives every item across pages as one stream."
+        ));
+    }
+    if is_download(spec) {
+        doc.push_str(
+            "\n\nThe reply is a file: it is streamed into `out` chunk by chunk, and the file \
+             name comes back from `Content-Disposition`.",
+        );
+        let doc = doc_attrs(&doc);
+        return quote! {
+            #doc
+            pub async fn #method<W>(
+                &self,
+                request: #method::#request,
+                out: &mut W,
+            ) -> feishu_runtime::Result<feishu_runtime::Download>
+            where
+                W: feishu_runtime::AsyncWrite + Unpin + ?Sized,
+            {
+                request.validate()?;
+                self.core.download(request.into_api_request()?, out).await
+            }
+        };
+    }
     let doc = doc_attrs(&doc);
+    let stream_method = paging(spec).map(|_| {
+        let doc = doc_attrs(&format!(
+            "Every item of [`Self::{method}`] across all pages, fetched page by page as the \
+             stream is read. It starts at the request's page token (none: the first page) and \
+             ends after the last page or the first error; `.limit(n)` stops after `n` items.",
+        ));
+        quote! {
+            #doc
+            pub fn #stream(
+                &self,
+                request: #method::#request,
+            ) -> feishu_runtime::ItemStream<'a, <#method::#response as feishu_runtime::Page>::Item> {
+                let core = self.core;
+                feishu_runtime::pagination::paginate(request, move |request: #method::#request| async move {
+                    request.validate()?;
+                    core.send::<#method::#response>(request.into_api_request()?).await
+                })
+            }
+        }
+    });
     quote! {
         #doc
         pub async fn #method(&self, request: #method::#request) -> feishu_runtime::Result<#method::#response> {
             request.validate()?;
             self.core.send(request.into_api_request()?).await
         }
+        #stream_method
     }
 }

@@ -81,20 +81,3 @@ pub fn emit_crate(
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
-
-/// Why the emitter cannot generate this endpoint yet, if it cannot: file uploads need
-/// multipart bodies, which the runtime does not send yet.
-pub fn unsupported(spec: &crate::spec::Spec) -> Option<String> {
-    fn has_file(fields: &[crate::spec::Field]) -> bool {
-        fields.iter().any(|f| {
-            f.ty == crate::spec::FieldType::File
-                || has_file(&f.fields)
-                || f.items
-                    .as_deref()
-                    .is_some_and(|i| i.ty == crate::spec::FieldType::File || has_file(&i.fields))
-        })
-    }
-    let request = spec.request.as_ref()?;
-    (request.content_type == "multipart/form-data" || has_file(&request.fields))
-        .then(|| "multipart/form-data uploads are not generated yet".to_string())
-}

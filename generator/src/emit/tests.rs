@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use super::EmitError;
-use super::endpoint::{Names, resource_of};
+use super::endpoint::{Names, is_download, is_multipart, paging, resource_of};
 use super::files::{GeneratedFile, rust_file};
 use super::naming::{feature, ident, snake};
 use crate::spec::{Field, FieldType, Spec};
@@ -127,9 +127,19 @@ fn endpoint_tests(spec: &Spec, krate: &proc_macro2::Ident) -> TokenStream {
     let service = ident(&snake(parts.next().unwrap_or_default()));
     let version = ident(&snake(parts.next().unwrap_or_default()));
     let resource = ident(&snake(resource_of(spec)));
+    let (multipart, download) = (is_multipart(spec), is_download(spec));
 
-    let request_example = spec.request.as_ref().and_then(|r| r.example.as_ref());
-    let response_example = spec.response.as_ref().and_then(|r| r.example.as_ref());
+    // A multipart body is not JSON: its example (if any) cannot round-trip.
+    let request_example = spec
+        .request
+        .as_ref()
+        .and_then(|r| r.example.as_ref())
+        .filter(|_| !multipart);
+    let response_example = spec
+        .response
+        .as_ref()
+        .and_then(|r| r.example.as_ref())
+        .filter(|_| !download);
 
     let round_trip = request_example.map(|example| {
         let json = raw_json(example);
@@ -149,6 +159,7 @@ fn endpoint_tests(spec: &Spec, krate: &proc_macro2::Ident) -> TokenStream {
         .cloned()
         .unwrap_or_else(|| serde_json::json!({"code": 0, "msg": "success", "data": {}}));
     let reply_json = raw_json(&reply);
+    let reply_const = (!download).then(|| quote! { const RESPONSE_EXAMPLE: &str = #reply_json; });
     let decodes = response_example.is_some().then(|| quote! {
         #[test]
         fn response_example_decodes() {
@@ -180,70 +191,157 @@ fn endpoint_tests(spec: &Spec, krate: &proc_macro2::Ident) -> TokenStream {
         path = path.replace(&format!(":{}", param.name), &dummy_text(param));
     }
     let http_method = &spec.http.method;
-    let queries = spec
+    let queries: Vec<TokenStream> = spec
         .query_params
         .iter()
         .filter(|f| f.is_required() && f.ty != FieldType::Array)
         .map(|f| {
             let (name, value) = (&f.name, dummy_text(f));
             quote! { .and(wiremock::matchers::query_param(#name, #value)) }
-        });
-    let (with_body, body_matcher) = match request_example {
-        Some(_) => (
+        })
+        .collect();
+    let (with_body, body_matcher) = match (request_example, multipart) {
+        (Some(_), _) => (
             quote! { .body(serde_json::from_str(REQUEST_EXAMPLE).unwrap()) },
             quote! { .and(wiremock::matchers::body_json(serde_json::from_str::<Value>(REQUEST_EXAMPLE).unwrap())) },
         ),
-        None => (quote! {}, quote! {}),
+        (None, true) => (
+            quote! {},
+            quote! { .and(wiremock::matchers::header_regex("content-type", "^multipart/form-data; boundary=")) },
+        ),
+        (None, false) => (quote! {}, quote! {}),
     };
-    let call_test = quote! {
-        #[tokio::test]
-        async fn sends_the_documented_request() {
-            let server = MockServer::start().await;
-            let reply: Value = serde_json::from_str(RESPONSE_EXAMPLE).unwrap();
-            Mock::given(method(#http_method))
-                .and(path(#path))
-                .and(header("authorization", "Bearer test-token"))
-                #( #queries )*
-                #body_matcher
-                .respond_with(ResponseTemplate::new(200).set_body_json(&reply))
-                .expect(1)
-                .mount(&server)
-                .await;
-            let request = #request::builder(#( #args ),*) #with_body .build();
-            let response = client_for(&server)
-                .#service()
-                .#version()
-                .#resource()
-                .#method_ident(request)
-                .await
-                .expect("the call succeeds");
-            let data = reply.get("data").cloned().unwrap_or_else(|| Value::Object(Default::default()));
-            let expected: #response = serde_json::from_value(data).unwrap();
-            assert_eq!(response, expected);
+    let mock = quote! {
+        Mock::given(method(#http_method))
+            .and(path(#path))
+            .and(header("authorization", "Bearer test-token"))
+            #( #queries )*
+            #body_matcher
+    };
+    let call = quote! {
+        client_for(&server).#service().#version().#resource()
+    };
+    let call_test = if download {
+        quote! {
+            #[tokio::test]
+            async fn downloads_the_file() {
+                let server = MockServer::start().await;
+                #mock
+                    .respond_with(
+                        ResponseTemplate::new(200)
+                            .insert_header("content-disposition", "attachment; filename=\"test.bin\"")
+                            .set_body_raw(b"file-bytes".to_vec(), "application/octet-stream"),
+                    )
+                    .expect(1)
+                    .mount(&server)
+                    .await;
+                let request = #request::builder(#( #args ),*).build();
+                let mut out = Vec::new();
+                let download = #call
+                    .#method_ident(request, &mut out)
+                    .await
+                    .expect("the download succeeds");
+                assert_eq!(out, b"file-bytes");
+                assert_eq!(download.file_name.as_deref(), Some("test.bin"));
+            }
+        }
+    } else {
+        quote! {
+            #[tokio::test]
+            async fn sends_the_documented_request() {
+                let server = MockServer::start().await;
+                let reply: Value = serde_json::from_str(RESPONSE_EXAMPLE).unwrap();
+                #mock
+                    .respond_with(ResponseTemplate::new(200).set_body_json(&reply))
+                    .expect(1)
+                    .mount(&server)
+                    .await;
+                let request = #request::builder(#( #args ),*) #with_body .build();
+                let response = #call
+                    .#method_ident(request)
+                    .await
+                    .expect("the call succeeds");
+                let data = reply.get("data").cloned().unwrap_or_else(|| Value::Object(Default::default()));
+                let expected: #response = serde_json::from_value(data).unwrap();
+                assert_eq!(response, expected);
+            }
         }
     };
-    let imports = if request_example.is_some() {
-        quote! { use #krate::#service::#version::#resource::#method_ident::{#request, #body, #response}; }
-    } else {
-        quote! { use #krate::#service::#version::#resource::#method_ident::{#request, #response}; }
-    };
+    let stream_test = paging(spec).map(|paging| {
+        let stream = format_ident!("{}_stream", method_ident.to_string().trim_start_matches("r#"));
+        let (token, items, has_more, next) = (
+            &paging.token_param,
+            paging.items_field.as_deref().unwrap_or_default(),
+            &paging.has_more_field,
+            &paging.next_token_field,
+        );
+        let second_page = if paging.token_in == "query" {
+            quote! { .and(wiremock::matchers::query_param(#token, "page-2")) }
+        } else {
+            quote! { .and(wiremock::matchers::body_partial_json(serde_json::json!({ #token: "page-2" }))) }
+        };
+        quote! {
+            #[tokio::test]
+            async fn streams_every_page() {
+                let server = MockServer::start().await;
+                let reply: Value = serde_json::from_str(RESPONSE_EXAMPLE).unwrap();
+                let per_page = reply["data"][#items].as_array().map_or(0, Vec::len);
+                let mut first = reply.clone();
+                first["data"][#has_more] = Value::Bool(true);
+                first["data"][#next] = Value::from("page-2");
+                let mut last = reply.clone();
+                last["data"][#has_more] = Value::Bool(false);
+                #mock
+                    #second_page
+                    .respond_with(ResponseTemplate::new(200).set_body_json(&last))
+                    .with_priority(1)
+                    .expect(1)
+                    .mount(&server)
+                    .await;
+                #mock
+                    .respond_with(ResponseTemplate::new(200).set_body_json(&first))
+                    .with_priority(2)
+                    .expect(1)
+                    .mount(&server)
+                    .await;
+                let request = #request::builder(#( #args ),*) #with_body .build();
+                let items = #call
+                    .#stream(request)
+                    .collect_all()
+                    .await
+                    .expect("every page arrives");
+                assert_eq!(items.len(), 2 * per_page);
+            }
+        }
+    });
+    let imported = [
+        Some(request),
+        round_trip.as_ref().map(|_| body),
+        (!download).then_some(response),
+    ];
+    let imported = imported.into_iter().flatten();
+    let imports =
+        quote! { use #krate::#service::#version::#resource::#method_ident::{#( #imported ),*}; };
     let support_imports = if response_example.is_some() {
         quote! { use crate::cases::test_support::{assert_fields_kept, client_for}; }
     } else {
         quote! { use crate::cases::test_support::client_for; }
     };
+    let value_import =
+        (!download || round_trip.is_some()).then(|| quote! { use serde_json::Value; });
     quote! {
         mod #module {
-            use serde_json::Value;
+            #value_import
             use wiremock::matchers::{header, method, path};
             use wiremock::{Mock, MockServer, ResponseTemplate};
             #support_imports
             #imports
 
             #round_trip
-            const RESPONSE_EXAMPLE: &str = #reply_json;
+            #reply_const
             #decodes
             #call_test
+            #stream_test
         }
     }
 }
@@ -259,6 +357,17 @@ fn dummy(field: &Field, krate: &proc_macro2::Ident) -> TokenStream {
         FieldType::Int64 => quote! { #krate::runtime::Int64(1) },
         FieldType::Float => quote! { 1.0 },
         FieldType::Bool => quote! { true },
+        FieldType::File => {
+            quote! { #krate::runtime::FileUpload::from_bytes("test.txt", &b"test"[..]) }
+        }
+        FieldType::Array
+            if field
+                .items
+                .as_deref()
+                .is_some_and(|i| i.ty == FieldType::File) =>
+        {
+            quote! { vec![#krate::runtime::FileUpload::from_bytes("test.txt", &b"test"[..])] }
+        }
         _ => quote! { Default::default() },
     }
 }

@@ -165,13 +165,10 @@ fn resource_files(
             endpoint::module(spec)?,
         )?);
         let (module, request, response) = (&names.method, &names.request, &names.response);
-        reexports.push(match spec.request {
-            Some(_) => {
-                let body = &names.body;
-                quote! { pub use #module::{#request, #body, #response}; }
-            }
-            None => quote! { pub use #module::{#request, #response}; },
-        });
+        let body = spec.request.as_ref().map(|_| &names.body);
+        let response = (!endpoint::is_download(spec)).then_some(response);
+        let items = [Some(request), body, response].into_iter().flatten();
+        reexports.push(quote! { pub use #module::{#( #items ),*}; });
         mods.push(module.clone());
         methods.push(endpoint::client_method(spec));
     }
@@ -263,10 +260,25 @@ fn lib_files(
                 Client { core }
             }
 
-            /// The runtime client underneath, e.g. for
-            /// [`feishu_runtime::Client::with_access_token`].
+            /// The runtime client underneath: tokens, app tickets, raw calls.
             pub fn core(&self) -> &feishu_runtime::Client {
                 &self.core
+            }
+
+            /// A handle whose calls all carry `options` (user token, tenant key, headers,
+            /// timeout, request id, retry policy); it shares connections and token caches.
+            pub fn with_options(&self, options: feishu_runtime::RequestOptions) -> Client {
+                Client::new(self.core.with_options(options))
+            }
+
+            /// Calls on a user's behalf: endpoints that accept a user_access_token get `token`.
+            pub fn with_user_access_token(&self, token: impl Into<feishu_runtime::Secret>) -> Client {
+                Client::new(self.core.with_user_access_token(token))
+            }
+
+            /// Calls for one tenant of a marketplace app.
+            pub fn with_tenant_key(&self, tenant_key: impl Into<String>) -> Client {
+                Client::new(self.core.with_tenant_key(tenant_key))
             }
 
             #( #accessors )*

@@ -66,7 +66,37 @@ impl<'a> Types<'a> {
     ) -> Result<Ident, EmitError> {
         self.defined
             .insert(name.to_string(), (side, fields.to_vec()));
-        self.write_struct(name, doc, fields, side)
+        self.write_struct(name, doc, fields, side, Shape::Json)
+    }
+
+    /// Define the struct of a `multipart/form-data` body: files are
+    /// [`feishu_runtime::FileUpload`]s, and nothing is (de)serialized as a whole.
+    pub fn define_form(
+        &mut self,
+        name: &str,
+        doc: &str,
+        fields: &[Field],
+    ) -> Result<Ident, EmitError> {
+        self.defined
+            .insert(name.to_string(), (Side::Request, fields.to_vec()));
+        self.write_struct(name, doc, fields, Side::Request, Shape::Form)
+    }
+
+    /// The Rust type of one element of an array field.
+    pub fn element_type(
+        &mut self,
+        field: &Field,
+        parent: &str,
+        side: Side,
+    ) -> Result<TokenStream, EmitError> {
+        match &field.items {
+            Some(items) => {
+                let mut element = (**items).clone();
+                element.name = singular(&field.name);
+                Ok(self.rust_type(&element, parent, side)?.0)
+            }
+            None => Ok(quote! { serde_json::Value }),
+        }
     }
 
     /// Define a struct for a nested object, or reuse one with the same fields.
@@ -88,7 +118,7 @@ impl<'a> Types<'a> {
                 Some(_) => continue,
                 None => {
                     self.defined.insert(name.clone(), (side, fields.to_vec()));
-                    return self.write_struct(&name, doc, fields, side);
+                    return self.write_struct(&name, doc, fields, side, Shape::Json);
                 }
             }
         }
@@ -104,6 +134,7 @@ impl<'a> Types<'a> {
         doc: &str,
         fields: &[Field],
         side: Side,
+        shape: Shape,
     ) -> Result<Ident, EmitError> {
         let slot = self.items.len();
         self.items.push(None);
@@ -111,11 +142,24 @@ impl<'a> Types<'a> {
         let mut members = Vec::new();
         let mut checks = Vec::new();
         for (member, field) in member_names(fields) {
-            let (value_ty, nested) = self.rust_type(field, name, side)?;
+            let (value_ty, nested) = match (shape, form_file(field)) {
+                (Shape::Form, Some(ty)) => (ty, None),
+                _ => self.rust_type(field, name, side)?,
+            };
             let optional = side == Side::Response || !field.is_required();
             let doc = doc_attrs(&field_doc(field));
-            let rename = serde_rename(&member, &field.name);
-            let (ty, skip) = if optional {
+            let rename = match shape {
+                Shape::Json => serde_rename(&member, &field.name),
+                Shape::Form => quote! {},
+            };
+            let (ty, skip) = if shape == Shape::Form {
+                let ty = if optional {
+                    quote! { Option<#value_ty> }
+                } else {
+                    value_ty
+                };
+                (ty, quote! {})
+            } else if optional {
                 (
                     quote! { Option<#value_ty> },
                     quote! { #[serde(default, skip_serializing_if = "Option::is_none")] },
@@ -148,9 +192,19 @@ impl<'a> Types<'a> {
                 }
             }
         });
+        let derives = match shape {
+            Shape::Json => {
+                quote! { #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)] }
+            }
+            // `Default` only when it can be had: a required file has no default.
+            Shape::Form if fields.iter().all(|f| !f.is_required()) => {
+                quote! { #[derive(Clone, Debug, Default, PartialEq)] }
+            }
+            Shape::Form => quote! { #[derive(Clone, Debug, PartialEq)] },
+        };
         self.items[slot] = Some(quote! {
             #doc
-            #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+            #derives
             pub struct #type_ident { #( #members )* }
             #validate
         });
@@ -208,13 +262,9 @@ impl<'a> Types<'a> {
                     nested,
                 ))
             }
-            FieldType::File => Err(EmitError::new(
-                self.endpoint,
-                format!(
-                    "field `{}` is a file upload (multipart), which the emitter does not generate yet",
-                    field.name
-                ),
-            )),
+            // A file outside a multipart body (the page says so in a JSON body or a reply):
+            // whatever the wire holds.
+            FieldType::File => plain(quote! { serde_json::Value }),
         }
     }
 }
@@ -279,6 +329,26 @@ pub fn value_checks(field: &Field, nested_validates: bool, v: TokenStream) -> Op
         _ => {}
     }
     (!checks.is_empty()).then(|| quote! { #( #checks )* })
+}
+
+/// How a struct travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// As JSON, through serde.
+    Json,
+    /// As the parts of a multipart form, one member at a time.
+    Form,
+}
+
+/// The type of a form member that holds files: one file, or several under one name.
+pub fn form_file(field: &Field) -> Option<TokenStream> {
+    match (field.ty, field.items.as_deref().map(|i| i.ty)) {
+        (FieldType::File, _) => Some(quote! { feishu_runtime::FileUpload }),
+        (FieldType::Array, Some(FieldType::File)) => {
+            Some(quote! { Vec<feishu_runtime::FileUpload> })
+        }
+        _ => None,
+    }
 }
 
 /// Names generated code uses unqualified; a struct of one of these names would shadow them.
