@@ -14,6 +14,7 @@ mod error;
 pub mod events;
 mod files;
 mod int64;
+pub mod lenient;
 mod options;
 pub mod pagination;
 mod reply;

@@ -30,9 +30,10 @@ pub(crate) struct Data {
 }
 
 impl Data {
+    /// Decode `data`; an error names the field that did not fit (`data.items[0].id`).
     pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<T> {
-        serde_json::from_value(self.data).map_err(|err| Error::Decode {
-            message: err.to_string(),
+        serde_path_to_error::deserialize(self.data).map_err(|err| Error::Decode {
+            message: format!("at `data.{}`: {}", err.path(), err.inner()),
             log_id: self.log_id,
             body_excerpt: excerpt(&self.body),
         })
@@ -149,7 +150,7 @@ mod tests {
         let err = decode(200, br#"{"code":0,"data":{"n":"x"}}"#).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "cannot decode reply (log id L1): invalid type: string \"x\", expected i64; \
+            "cannot decode reply (log id L1): at `data.n`: invalid type: string \"x\", expected i64; \
              body starts: {\"code\":0,\"data\":{\"n\":\"x\"}}"
         );
     }

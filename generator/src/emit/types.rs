@@ -159,6 +159,11 @@ impl<'a> Types<'a> {
                     value_ty
                 };
                 (ty, quote! {})
+            } else if let Some(lenient) = lenient_number(field, side) {
+                (
+                    quote! { Option<#value_ty> },
+                    quote! { #[serde(default, deserialize_with = #lenient, skip_serializing_if = "Option::is_none")] },
+                )
             } else if optional {
                 (
                     quote! { Option<#value_ty> },
@@ -329,6 +334,16 @@ pub fn value_checks(field: &Field, nested_validates: bool, v: TokenStream) -> Op
         _ => {}
     }
     (!checks.is_empty()).then(|| quote! { #( #checks )* })
+}
+
+/// Numbers in replies also decode from strings (`"42"`) and `""`, which Feishu sends
+/// where its pages say number.
+fn lenient_number(field: &Field, side: Side) -> Option<&'static str> {
+    match (side, field.ty) {
+        (Side::Response, FieldType::Int) => Some("feishu_runtime::lenient::option_i64"),
+        (Side::Response, FieldType::Float) => Some("feishu_runtime::lenient::option_f64"),
+        _ => None,
+    }
 }
 
 /// How a struct travels.

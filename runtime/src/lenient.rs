@@ -1,0 +1,138 @@
+//! Deserializers that accept what Feishu sometimes sends instead of what its pages say: a
+//! number as a string (`"42"`), or an empty string for "no value". Generated response
+//! types use them on every number field, so such a reply still decodes.
+
+use serde::de::{self, Deserializer, Unexpected, Visitor};
+use std::fmt;
+
+/// An optional `i64` from a number, a string holding one, `""` or `null`.
+pub fn option_i64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    deserializer.deserialize_any(NumberVisitor::<i64>::default())
+}
+
+/// An optional `f64` from a number, a string holding one, `""` or `null`.
+pub fn option_f64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
+    deserializer.deserialize_any(NumberVisitor::<f64>::default())
+}
+
+#[derive(Default)]
+struct NumberVisitor<T>(std::marker::PhantomData<T>);
+
+/// What the visitor needs of `i64` and `f64`.
+trait Number: Sized + std::str::FromStr {
+    const NAME: &'static str;
+    fn from_i64(v: i64) -> Option<Self>;
+    fn from_u64(v: u64) -> Option<Self>;
+    fn from_f64(v: f64) -> Option<Self>;
+}
+
+impl Number for i64 {
+    const NAME: &'static str = "an integer, or a string holding one";
+    fn from_i64(v: i64) -> Option<Self> {
+        Some(v)
+    }
+    fn from_u64(v: u64) -> Option<Self> {
+        i64::try_from(v).ok()
+    }
+    fn from_f64(v: f64) -> Option<Self> {
+        // 3.0 is an integer; 3.5 is not.
+        (v.fract() == 0.0 && v.abs() < 9.2e18).then_some(v as i64)
+    }
+}
+
+impl Number for f64 {
+    const NAME: &'static str = "a number, or a string holding one";
+    fn from_i64(v: i64) -> Option<Self> {
+        Some(v as f64)
+    }
+    fn from_u64(v: u64) -> Option<Self> {
+        Some(v as f64)
+    }
+    fn from_f64(v: f64) -> Option<Self> {
+        Some(v)
+    }
+}
+
+impl<'de, T: Number> Visitor<'de> for NumberVisitor<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(T::NAME)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        T::from_i64(v)
+            .map(Some)
+            .ok_or_else(|| E::invalid_value(Unexpected::Signed(v), &self))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        T::from_u64(v)
+            .map(Some)
+            .ok_or_else(|| E::invalid_value(Unexpected::Unsigned(v), &self))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        T::from_f64(v)
+            .map(Some)
+            .ok_or_else(|| E::invalid_value(Unexpected::Float(v), &self))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        let v = v.trim();
+        if v.is_empty() {
+            return Ok(None);
+        }
+        v.parse()
+            .map(Some)
+            .map_err(|_| E::invalid_value(Unexpected::Str(v), &self))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Reply {
+        #[serde(default, deserialize_with = "super::option_i64")]
+        n: Option<i64>,
+        #[serde(default, deserialize_with = "super::option_f64")]
+        x: Option<f64>,
+    }
+
+    fn decode(json: &str) -> Result<Reply, String> {
+        serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn numbers_strings_and_gaps() {
+        let both = |n, x| Ok(Reply { n, x });
+        assert_eq!(decode(r#"{"n": 42, "x": 1.5}"#), both(Some(42), Some(1.5)));
+        assert_eq!(
+            decode(r#"{"n": "42", "x": "1.5"}"#),
+            both(Some(42), Some(1.5))
+        );
+        assert_eq!(decode(r#"{"n": 3.0, "x": 7}"#), both(Some(3), Some(7.0)));
+        assert_eq!(decode(r#"{"n": "", "x": null}"#), both(None, None));
+        assert_eq!(decode(r#"{}"#), both(None, None));
+        assert_eq!(
+            decode(r#"{"n": "many"}"#).unwrap_err(),
+            "invalid value: string \"many\", expected an integer, or a string holding one at line 1 column 12"
+        );
+        assert_eq!(
+            decode(r#"{"n": 3.5}"#).unwrap_err(),
+            "invalid value: floating point `3.5`, expected an integer, or a string holding one at line 1 column 9"
+        );
+        assert!(decode(r#"{"n": [1]}"#).is_err());
+        assert!(decode(r#"{"n": 18446744073709551615}"#).is_err());
+    }
+}
