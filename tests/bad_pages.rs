@@ -255,3 +255,53 @@ fn deprecated_fields_are_marked() {
     assert!(fields[1].deprecated);
     assert!(!fields[0].deprecated);
 }
+
+#[test]
+fn rows_nested_too_deep_are_kept_at_the_deepest_level_with_a_warning() {
+    // 40 levels (`&emsp;` per level before the `∟`): real pages nest under ten.
+    let rows: String = (0..40)
+        .map(|d| match d {
+            0 => "| f0 | object | 否 | 第 0 层 |\n".to_string(),
+            d => format!(
+                "| {}∟f{d} | object | 否 | 第 {d} 层 |\n",
+                "&emsp;".repeat(d)
+            ),
+        })
+        .collect();
+    let (text, line) = seed_with("| metadata |", rows.trim_end());
+    let spec = endpoint(&text);
+    let too_deep: Vec<&Diagnostic> = spec
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == Kind::TooDeep)
+        .collect();
+    assert_eq!(too_deep.len(), 1, "one warning per table");
+    assert_eq!(
+        (
+            too_deep[0].line,
+            too_deep[0].level,
+            too_deep[0].message.as_str()
+        ),
+        (
+            line + 25,
+            Level::Warning,
+            "field `f25` is nested 25 levels deep; rows deeper than 24 levels are kept at level 24"
+        )
+    );
+    // f0 ⊃ f1 ⊃ … ⊃ f24, and f25…f39 beside f24.
+    let mut field = spec
+        .request
+        .as_ref()
+        .unwrap()
+        .fields
+        .iter()
+        .find(|f| f.name == "f0")
+        .unwrap();
+    for depth in 1..24 {
+        field = &field.fields[0];
+        assert_eq!(field.name, format!("f{depth}"));
+    }
+    let deepest: Vec<&str> = field.fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(deepest.first(), Some(&"f24"));
+    assert_eq!(deepest.len(), 40 - 24);
+}

@@ -40,6 +40,8 @@ pub enum Kind {
     Panic,
     /// The example shows another type than the table says; the table is kept.
     ExampleContradictsTable,
+    /// Rows nested deeper than any real page does; they are kept at the deepest level read.
+    TooDeep,
 }
 
 impl Kind {
@@ -57,6 +59,7 @@ impl Kind {
             Kind::DuplicateId => "duplicate-id",
             Kind::Panic => "panic",
             Kind::ExampleContradictsTable => "example-contradicts-table",
+            Kind::TooDeep => "too-deep",
         }
     }
 }

@@ -10,6 +10,7 @@ use feishu_codegen::parse::{Outcome, parse_page};
 use feishu_codegen::spec::yaml;
 use rayon::prelude::*;
 
+use crate::big_pages;
 use crate::pages::collect;
 
 /// Runs per measurement; the fastest is reported (the least disturbed by other load).
@@ -94,7 +95,35 @@ pub fn run(inputs: &[PathBuf]) -> Result<bool, Box<dyn Error>> {
         doubled.len(),
         best(|| parse_serial(&doubled, false)),
     );
+    big_pages()?;
     Ok(true)
+}
+
+/// One hostile page at 1, 2, 5 and 10 MB per shape: time per MB should stay flat.
+fn big_pages() -> Result<(), Box<dyn Error>> {
+    let seed_path = crate::codegen::repo_root().join("specs/pages/aily/v1/aily_session/update.md");
+    let seed = std::fs::read_to_string(&seed_path)?;
+    println!("\nOne page growing to 10 MB (built from the seed page; best of {RUNS} runs)\n");
+    println!("| page shape | size (MB) | time (ms) | ms per MB |");
+    println!("| --- | ---: | ---: | ---: |");
+    for shape in big_pages::SHAPES {
+        for mb in [1, 2, 5, 10] {
+            let text = (shape.build)(&seed, mb * 1_000_000);
+            let page = Page {
+                name: format!("{}.md", shape.name),
+                text,
+            };
+            let size = page.text.len() as f64 / 1e6;
+            let time = best(|| one(&page, false));
+            println!(
+                "| {} | {size:.1} | {:.1} | {:.1} |",
+                shape.name,
+                time.as_secs_f64() * 1e3,
+                time.as_secs_f64() * 1e3 / size
+            );
+        }
+    }
+    Ok(())
 }
 
 fn best(mut measure: impl FnMut() -> usize) -> Duration {

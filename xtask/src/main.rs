@@ -1,6 +1,7 @@
 //! `cargo xtask codegen [--check]` and `cargo xtask parse <FILE|DIR>... --out <DIR>`.
 
 mod bench;
+mod big_pages;
 mod codegen;
 mod files;
 mod pages;

@@ -533,6 +533,10 @@ enum Required {
     Never,
 }
 
+/// The deepest nesting read. Real pages nest under ten levels; the cap keeps every later
+/// walk over the fields (and the generated types) bounded on a hostile page.
+const MAX_DEPTH: usize = 24;
+
 /// A parameter, body or response table, rows nested by their level.
 fn read_fields(
     table: &Table,
@@ -570,11 +574,24 @@ fn read_fields(
         ));
     }
     let mut flat: Vec<(usize, Field)> = Vec::new();
+    let mut too_deep = false;
     for (i, row) in rows.iter().enumerate() {
         let (name, level) = name_and_level(row, name_col);
+        if level > MAX_DEPTH && !too_deep {
+            too_deep = true;
+            diagnostics.push(Diagnostic::warning(
+                row.line,
+                Kind::TooDeep,
+                format!(
+                    "field `{name}` is nested {level} levels deep; rows deeper than {MAX_DEPTH} \
+                     levels are kept at level {MAX_DEPTH}"
+                ),
+            ));
+        }
+        let level = level.min(MAX_DEPTH);
         let has_children = rows
             .get(i + 1)
-            .is_some_and(|next| name_and_level(next, name_col).1 > level);
+            .is_some_and(|next| name_and_level(next, name_col).1.min(MAX_DEPTH) > level);
         let mut field = match type_col {
             Some(c) => {
                 let type_text = strip_code(row.cell(c)).replace('\\', "");
