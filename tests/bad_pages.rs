@@ -305,3 +305,48 @@ fn rows_nested_too_deep_are_kept_at_the_deepest_level_with_a_warning() {
     assert_eq!(deepest.first(), Some(&"f24"));
     assert_eq!(deepest.len(), 40 - 24);
 }
+
+#[test]
+fn null_in_the_only_response_description_is_an_untyped_example() {
+    let (text, _) = seed_with(
+        "            \"metadata\": \"{}\"",
+        "            \"metadata\": null",
+    );
+    let spec = endpoint(&text);
+    let untyped: Vec<&Diagnostic> = spec
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == Kind::UntypedExample)
+        .collect();
+    assert_eq!(untyped.len(), 1, "{:?}", spec.diagnostics);
+    assert_eq!(untyped[0].level, Level::Warning);
+    assert!(
+        untyped[0].message.contains("session.metadata"),
+        "{}",
+        untyped[0].message
+    );
+    let session = &spec.response.as_ref().unwrap().fields[0];
+    let metadata = session
+        .fields
+        .iter()
+        .find(|f| f.name == "metadata")
+        .unwrap();
+    assert_eq!(metadata.ty, FieldType::Any);
+}
+
+#[test]
+fn unreadable_error_code_is_a_bad_value_and_the_row_is_skipped() {
+    let (text, line) = seed_with(
+        "| 400 | 2700001 |",
+        "| 400 | 27x0001 | param is invalid | 参数错误 |",
+    );
+    let spec = endpoint(&text);
+    let bad: Vec<(usize, Level, Kind)> = spec
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == Kind::BadValue)
+        .map(|d| (d.line, d.level, d.kind))
+        .collect();
+    assert_eq!(bad, [(line, Level::Warning, Kind::BadValue)]);
+    assert!(spec.errors.is_empty());
+}

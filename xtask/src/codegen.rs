@@ -20,11 +20,20 @@ pub fn repo_root() -> PathBuf {
 
 /// The two trees codegen owns, computed in memory; `None` (after saying why) when any page
 /// failed, so nothing is written.
-pub fn outputs(root: &Path) -> Result<Option<(Tree, Tree)>, Box<dyn Error>> {
+pub fn outputs(root: &Path, deny_warnings: bool) -> Result<Option<(Tree, Tree)>, Box<dyn Error>> {
     let files = collect(&[root.join("specs/pages")])?;
     let parsed = parse_all(&files, Some(root));
     print_diagnostics(&parsed);
     let mut problems = Vec::new();
+    if deny_warnings {
+        problems.extend(parsed.iter().filter(|p| p.warnings() > 0).map(|p| {
+            format!(
+                "{}: {} warning(s), denied by --deny-warnings",
+                p.file,
+                p.warnings()
+            )
+        }));
+    }
     let mut specs: Vec<Spec> = Vec::new();
     for page in parsed {
         if page.failed() {
@@ -81,8 +90,8 @@ fn apply_overrides(root: &Path, specs: &mut [Spec]) -> Result<(), Box<dyn Error>
 const OVERRIDES: &str = "specs/overrides.yaml";
 
 /// True when everything is (or now is) up to date.
-pub fn run(root: &Path, check_only: bool) -> Result<bool, Box<dyn Error>> {
-    let Some((ir, generated)) = outputs(root)? else {
+pub fn run(root: &Path, check_only: bool, deny_warnings: bool) -> Result<bool, Box<dyn Error>> {
+    let Some((ir, generated)) = outputs(root, deny_warnings)? else {
         return Ok(false);
     };
     let targets = [

@@ -37,6 +37,9 @@ enum Command {
         /// Where the standalone crate goes; nothing in the repository is touched.
         #[arg(long, requires = "pages")]
         out: Option<PathBuf>,
+        /// Fail (exit 1) when any page has a warning; in the repository, write nothing.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Time parsing a directory of pages (use the release profile; see BENCHMARKS.md).
     Bench {
@@ -49,6 +52,9 @@ enum Command {
         inputs: Vec<PathBuf>,
         #[arg(long)]
         out: PathBuf,
+        /// Exit 1 when any page has a warning (everything is still written).
+        #[arg(long)]
+        deny_warnings: bool,
     },
 }
 
@@ -60,11 +66,20 @@ fn main() -> ExitCode {
             root,
             pages,
             out,
+            deny_warnings,
         } => match out {
-            Some(out) => standalone::run(&pages, &out),
-            None => codegen::run(&root.unwrap_or_else(codegen::repo_root), check),
+            Some(out) => standalone::run(&pages, &out, deny_warnings),
+            None => codegen::run(
+                &root.unwrap_or_else(codegen::repo_root),
+                check,
+                deny_warnings,
+            ),
         },
-        Command::Parse { inputs, out } => parse_cmd::run(&inputs, &out),
+        Command::Parse {
+            inputs,
+            out,
+            deny_warnings,
+        } => parse_cmd::run(&inputs, &out, deny_warnings),
         Command::Bench { inputs } => bench::run(&inputs),
     };
     match result {

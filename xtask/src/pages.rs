@@ -17,6 +17,8 @@ pub struct Parsed {
     pub outcome: Outcome,
     /// The page's dialect, when it could be read as text.
     pub dialect: Option<Dialect>,
+    /// The page's text, kept for diagnostics with a snippet (only when it has diagnostics).
+    pub source: Option<String>,
 }
 
 impl Parsed {
@@ -36,6 +38,15 @@ impl Parsed {
             Outcome::Failed { diagnostics } => diagnostics,
         }
     }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics().iter().filter(|d| !d.is_error()).count()
+    }
+}
+
+/// Warnings over all pages: with `--deny-warnings` any of them fails the run.
+pub fn warnings(parsed: &[Parsed]) -> usize {
+    parsed.iter().map(Parsed::warnings).sum()
 }
 
 /// Every `.md` file under the inputs (files given directly are taken as they are), sorted,
@@ -192,10 +203,16 @@ fn parse_one(path: &Path, file: String) -> Parsed {
                     .unwrap_or_else(|_| {
                         failed(Kind::Panic, "the parser panicked on this page".to_string())
                     });
+                let has_diagnostics = match &outcome {
+                    Outcome::Endpoint(spec) => !spec.diagnostics.is_empty(),
+                    Outcome::Skipped { .. } => false,
+                    Outcome::Failed { .. } => true,
+                };
                 return Parsed {
                     file,
                     outcome,
                     dialect: Some(dialect(&text)),
+                    source: has_diagnostics.then_some(text),
                 };
             }
         },
@@ -204,14 +221,16 @@ fn parse_one(path: &Path, file: String) -> Parsed {
         file,
         outcome,
         dialect: None,
+        source: None,
     }
 }
 
-/// Print each diagnostic as `file:line: level[kind]: message`.
+/// Print each diagnostic as `file:line:column: level[kind]: message` with the page line
+/// and the spot underlined.
 pub fn print_diagnostics(parsed: &[Parsed]) {
     for page in parsed {
         for diagnostic in page.diagnostics() {
-            eprintln!("{}", diagnostic.display(&page.file));
+            eprintln!("{}", diagnostic.render(&page.file, page.source.as_deref()));
         }
     }
 }

@@ -8,11 +8,11 @@ use feishu_codegen::parse::Outcome;
 use feishu_codegen::spec::yaml;
 
 use crate::files::write_atomic;
-use crate::pages::{collect, parse_all, print_diagnostics};
+use crate::pages::{collect, parse_all, print_diagnostics, warnings};
 use crate::report::Report;
 
-/// True when every page parsed without errors.
-pub fn run(inputs: &[PathBuf], out: &Path) -> Result<bool, Box<dyn Error>> {
+/// True when every page parsed without errors (and, with `deny_warnings`, without warnings).
+pub fn run(inputs: &[PathBuf], out: &Path, deny_warnings: bool) -> Result<bool, Box<dyn Error>> {
     let files = collect(inputs)?;
     let parsed = parse_all(&files, None);
     print_diagnostics(&parsed);
@@ -35,5 +35,10 @@ pub fn run(inputs: &[PathBuf], out: &Path) -> Result<bool, Box<dyn Error>> {
         report.skipped.len(),
         report.failed
     );
+    let warnings = warnings(&parsed);
+    if deny_warnings && warnings > 0 {
+        eprintln!("{warnings} warning(s), and --deny-warnings makes them fatal");
+        return Ok(false);
+    }
     Ok(report.failed == 0)
 }

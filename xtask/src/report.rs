@@ -35,6 +35,9 @@ pub struct Skipped {
 pub struct Located {
     pub file: String,
     pub line: usize,
+    /// 1-based, in characters; absent when the page text could not be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
     pub level: String,
     pub kind: String,
     pub message: String,
@@ -89,6 +92,11 @@ impl Report {
                 report.diagnostics.push(Located {
                     file: page.file.clone(),
                     line: d.line,
+                    column: page
+                        .source
+                        .as_deref()
+                        .and_then(|source| d.span(source))
+                        .map(|span| span.column),
                     level: if d.is_error() { "error" } else { "warning" }.to_string(),
                     kind,
                     message: d.message.clone(),

@@ -11,12 +11,15 @@ use feishu_codegen::spec::{Spec, check};
 
 use crate::codegen::repo_root;
 use crate::files::{Tree, replace_dir};
-use crate::pages::{collect, parse_all};
+use crate::pages::{collect, parse_all, print_diagnostics, warnings};
 
-/// True when every page became part of the crate.
-pub fn run(pages: &[PathBuf], out: &Path) -> Result<bool, Box<dyn Error>> {
+/// True when every page became part of the crate (and, with `deny_warnings`, had no
+/// warning).
+pub fn run(pages: &[PathBuf], out: &Path, deny_warnings: bool) -> Result<bool, Box<dyn Error>> {
     let files = collect(pages)?;
     let parsed = parse_all(&files, None);
+    print_diagnostics(&parsed);
+    let warnings = warnings(&parsed);
     let mut left_out = Vec::new();
     let mut specs: Vec<Spec> = Vec::new();
     for page in parsed {
@@ -59,5 +62,9 @@ pub fn run(pages: &[PathBuf], out: &Path) -> Result<bool, Box<dyn Error>> {
         tree.len(),
         left_out.len()
     );
+    if deny_warnings && warnings > 0 {
+        eprintln!("{warnings} warning(s), and --deny-warnings makes them fatal");
+        return Ok(false);
+    }
     Ok(left_out.is_empty())
 }

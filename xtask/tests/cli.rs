@@ -53,9 +53,17 @@ fn parse_writes_good_pages_and_fails_on_bad_ones() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let err = stderr(&output);
     let pages_shown = pages.display().to_string();
-    assert!(err.contains(&format!("{pages_shown}/okr/periods.md:17: error[missing-cell]: row `page_size` has 3 of the table's 4 cells; row skipped")), "{err}");
+    // file:line:column, the line itself, and the spot underlined.
     assert!(
-        err.contains(&format!("{pages_shown}/broken.md:1: error[missing-basics]")),
+        err.contains(&format!(
+            "{pages_shown}/okr/periods.md:17:3: error[missing-cell]: row `page_size` has 3 of the table's 4 cells; row skipped\n   |\n17 | | page_size | int | 否 |\n   |   ^^^^^^^^^\n"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{pages_shown}/broken.md:1:1: error[missing-basics]"
+        )),
         "{err}"
     );
     assert!(!err.contains("guide.md"), "{err}");
@@ -86,6 +94,72 @@ fn parse_writes_good_pages_and_fails_on_bad_ones() {
     assert_eq!(report["panics"], 0);
     assert_eq!(report["diagnostics_by_kind"]["missing-cell"], 1);
     assert_eq!(report["diagnostics_by_kind"]["id-from-path"], 1);
+    let missing_cell = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "missing-cell")
+        .unwrap();
+    assert_eq!(
+        (&missing_cell["line"], &missing_cell["column"]),
+        (&17.into(), &3.into())
+    );
+}
+
+#[test]
+fn deny_warnings_turns_warnings_into_a_failing_exit() {
+    // The periods page with its row fixed has one warning (its id comes from the path).
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("pages/okr/periods.md");
+    write(
+        &page,
+        &PERIODS_PAGE.replace(
+            "| page_size | int | 否 |",
+            "| page_size | int | 否 | 分页大小 |",
+        ),
+    );
+    let out = dir.path().join("out");
+    let args = [
+        "parse",
+        page.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    assert_eq!(xtask(&args).status.code(), Some(0));
+    let output = xtask(&[&args[..], &["--deny-warnings"]].concat());
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("warning[id-from-path]"), "{err}");
+    assert!(
+        err.contains("1 warning(s), and --deny-warnings makes them fatal"),
+        "{err}"
+    );
+    assert!(
+        out.join("okr/v1/periods/list.yaml").exists(),
+        "still written"
+    );
+
+    // In the repository, codegen writes nothing when warnings are denied.
+    let root = dir.path().join("repo");
+    write(
+        &root.join("specs/pages/okr/periods.md"),
+        &fs::read_to_string(&page).unwrap(),
+    );
+    let root_arg = root.to_str().unwrap();
+    let output = xtask(&["codegen", "--root", root_arg, "--deny-warnings"]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(
+        err.contains("specs/pages/okr/periods.md: 1 warning(s), denied by --deny-warnings"),
+        "{err}"
+    );
+    assert!(!root.join("generated").exists());
+    assert!(!root.join("specs/ir").exists());
+    assert_eq!(
+        xtask(&["codegen", "--root", root_arg]).status.code(),
+        Some(0)
+    );
+    assert!(root.join("specs/ir/okr/v1/periods/list.yaml").exists());
 }
 
 #[test]
@@ -183,7 +257,7 @@ fn codegen_writes_checks_and_keeps_old_output_on_failure() {
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
     assert!(
-        err.contains("specs/pages/broken.md:1: error[missing-basics]"),
+        err.contains("specs/pages/broken.md:1:1: error[missing-basics]"),
         "{err}"
     );
     assert!(err.contains("codegen failed; nothing was written"), "{err}");
@@ -316,4 +390,41 @@ fn standalone_crate_from_any_pages() {
         "{lib}"
     );
     assert!(out.join("src/aily/v1/aily_session/update.rs").exists());
+}
+
+#[test]
+fn two_endpoints_claiming_one_id_fail_the_second_with_duplicate_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixed = PERIODS_PAGE.replace(
+        "| page_size | int | 否 |",
+        "| page_size | int | 否 | 分页大小 |",
+    );
+    write(&dir.path().join("pages/a/periods.md"), &fixed);
+    // Another path, whose SDK sample names the same id the first page derives from its path.
+    let other = format!(
+        "{}\n### 调用示例\n\n#### Python SDK\n\n```python\nresponse: ListPeriodResponse = client.okr.v1.periods.list(request)\n```\n",
+        fixed.replace(
+            "/open-apis/okr/v1/periods`",
+            "/open-apis/okr/v1/periods_all`"
+        )
+    );
+    write(&dir.path().join("pages/b/periods_all.md"), &other);
+    let out = dir.path().join("out");
+    let pages = dir.path().join("pages");
+    let output = xtask(&[
+        "parse",
+        pages.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains("periods_all.md:1: error[duplicate-id]: endpoint id `okr.v1.periods.list` (GET /open-apis/okr/v1/periods_all) is also used by"),
+        "{err}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["diagnostics_by_kind"]["duplicate-id"], 1);
+    assert_eq!(report["endpoints"], 1);
 }
