@@ -14,8 +14,11 @@ use crate::spec::{Field, FieldType, Spec};
 
 /// The names one endpoint's items get.
 pub struct Names {
-    /// Module and client method: `update`.
+    /// The client method: `update`.
     pub method: Ident,
+    /// The endpoint's module: the method's name, unless that is also the resource's
+    /// (`type.type`), which would put a module inside one of its own name.
+    pub module: Ident,
     pub request: Ident,
     pub body: Ident,
     pub response: Ident,
@@ -26,8 +29,13 @@ impl Names {
     pub fn of(spec: &Spec) -> Names {
         let method = spec.id.rsplit('.').next().unwrap_or("call");
         let prefix = camel(method);
+        let module = match snake(method) {
+            name if name == snake(resource_of(spec)) => format!("{name}_endpoint"),
+            name => name,
+        };
         Names {
             method: ident(&snake(method)),
+            module: ident(&module),
             request: format_ident!("{prefix}Request"),
             body: format_ident!("{prefix}RequestBody"),
             response: format_ident!("{prefix}Response"),
@@ -688,7 +696,12 @@ fn error_items(spec: &Spec) -> TokenStream {
 /// The client method on the resource struct.
 pub fn client_method(spec: &Spec) -> TokenStream {
     let names = Names::of(spec);
-    let (method, request, response) = (&names.method, &names.request, &names.response);
+    let (method, module, request, response) = (
+        &names.method,
+        &names.module,
+        &names.request,
+        &names.response,
+    );
     let mut doc = spec.title.clone();
     if let Some(summary) = &spec.summary {
         doc.push_str("\n\n");
@@ -736,7 +749,7 @@ pub fn client_method(spec: &Spec) -> TokenStream {
             #doc
             pub async fn #method<W>(
                 &self,
-                request: #method::#request,
+                request: #module::#request,
                 out: &mut W,
             ) -> feishu_runtime::Result<feishu_runtime::Download>
             where
@@ -758,19 +771,19 @@ pub fn client_method(spec: &Spec) -> TokenStream {
             #doc
             pub fn #stream(
                 &self,
-                request: #method::#request,
-            ) -> feishu_runtime::ItemStream<'a, <#method::#response as feishu_runtime::Page>::Item> {
+                request: #module::#request,
+            ) -> feishu_runtime::ItemStream<'a, <#module::#response as feishu_runtime::Page>::Item> {
                 let core = self.core;
-                feishu_runtime::pagination::paginate(request, move |request: #method::#request| async move {
+                feishu_runtime::pagination::paginate(request, move |request: #module::#request| async move {
                     request.validate()?;
-                    core.send::<#method::#response>(request.into_api_request()?).await
+                    core.send::<#module::#response>(request.into_api_request()?).await
                 })
             }
         }
     });
     quote! {
         #doc
-        pub async fn #method(&self, request: #method::#request) -> feishu_runtime::Result<#method::#response> {
+        pub async fn #method(&self, request: #module::#request) -> feishu_runtime::Result<#module::#response> {
             request.validate()?;
             self.core.send(request.into_api_request()?).await
         }

@@ -275,12 +275,12 @@ fn example_tests(spec: &Spec, krate: &Ident) -> Option<TokenStream> {
     if round_trip.is_none() && decodes.is_none() {
         return None;
     }
-    let (module, service, version, resource, method) = (
+    let (module, service, version, resource, endpoint_module) = (
         &case.module,
         &case.service,
         &case.version,
         &case.resource,
-        &case.names.method,
+        &case.names.module,
     );
     let imported = [
         round_trip.as_ref().map(|_| body),
@@ -294,7 +294,7 @@ fn example_tests(spec: &Spec, krate: &Ident) -> Option<TokenStream> {
         mod #module {
             use serde_json::Value;
             #support
-            use #krate::#service::#version::#resource::#method::{#( #imported ),*};
+            use #krate::#service::#version::#resource::#endpoint_module::{#( #imported ),*};
 
             #round_trip
             #decodes
@@ -313,6 +313,7 @@ fn call_tests(spec: &Spec, krate: &Ident) -> Option<TokenStream> {
     );
     let (module, service, version, resource) =
         (&case.module, &case.service, &case.version, &case.resource);
+    let endpoint_module = &case.names.module;
     let reply = case
         .response_example
         .cloned()
@@ -481,7 +482,7 @@ fn call_tests(spec: &Spec, krate: &Ident) -> Option<TokenStream> {
             use wiremock::matchers::{header, method, path};
             use wiremock::{Mock, MockServer, ResponseTemplate};
             use crate::cases::test_support::client_for;
-            use #krate::#service::#version::#resource::#method_ident::{#( #imported ),*};
+            use #krate::#service::#version::#resource::#endpoint_module::{#( #imported ),*};
 
             #request_const
             #reply_const

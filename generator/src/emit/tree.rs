@@ -158,13 +158,13 @@ fn resource_files(
     let mut methods = Vec::new();
     for spec in endpoints {
         let names = Names::of(spec);
-        let file_name = names.method.to_string().replace("r#", "");
+        let file_name = names.module.to_string().replace("r#", "");
         files.push(rust_file(
             &format!("{dir}/{file_name}.rs"),
             &spec.source,
             endpoint::module(spec)?,
         )?);
-        let (module, request, response) = (&names.method, &names.request, &names.response);
+        let (module, request, response) = (&names.module, &names.request, &names.response);
         let body = spec.request.as_ref().map(|_| &names.body);
         let response = (!endpoint::is_download(spec)).then_some(response);
         let items = [Some(request), body, response].into_iter().flatten();

@@ -1,6 +1,6 @@
 //! Multipart uploads (the exact body) and downloads (name, streaming, error replies).
 
-use feishu_runtime::{ApiRequest, FileUpload, Method, MultipartForm, RetryPolicy};
+use feishu_runtime::{ApiRequest, FileUpload, Method, MultipartForm};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -152,11 +152,7 @@ async fn download_error_replies_are_api_errors() {
         .respond_with(api_error(400, 234003, "File not in msg.").insert_header("X-Tt-Logid", "L7"))
         .mount(&server)
         .await;
-    let client = builder(&server)
-        .access_token("t")
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = no_retry_client(&server);
     let mut out = Vec::new();
     let err = client.download(download("f"), &mut out).await.unwrap_err();
     assert_eq!(

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use feishu_runtime::{DocumentedError, Error, RequestOptions, RetryPolicy};
+use feishu_runtime::{DocumentedError, Error, RequestOptions};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -60,11 +60,7 @@ async fn per_call_timeout() {
         .respond_with(ok(json!({})).set_delay(Duration::from_secs(5)))
         .mount(&server)
         .await;
-    let client = builder(&server)
-        .access_token("t")
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = no_retry_client(&server);
     let err = client
         .with_options(RequestOptions::new().timeout(Duration::from_millis(100)))
         .send::<Value>(get("/open-apis/x"))
@@ -131,11 +127,7 @@ async fn replies_that_are_not_envelopes() {
         .respond_with(ResponseTemplate::new(200).set_body_raw("{\"code\":0,", "application/json"))
         .mount(&server)
         .await;
-    let client = builder(&server)
-        .access_token("t")
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = no_retry_client(&server);
     let err = client.send::<Value>(get("/html")).await.unwrap_err();
     assert_eq!(
         err.to_string(),

@@ -19,6 +19,15 @@ pub fn builder(server: &MockServer) -> ClientBuilder {
     Client::builder().base_url(server.uri()).http_client(http)
 }
 
+/// A fixed token and no retries: one attempt per call.
+pub fn no_retry_client(server: &MockServer) -> Client {
+    builder(server)
+        .access_token("t")
+        .retry(feishu_runtime::RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
 pub fn app_client(server: &MockServer) -> Client {
     builder(server)
         .app_credentials("cli_test", "app-secret-value")
