@@ -9,6 +9,7 @@ use quote::{format_ident, quote};
 use super::EmitError;
 use super::docs::{doc_attrs, field_doc, inner_doc_attrs};
 use super::naming::{camel, ident, shouty, snake};
+use super::shared::Shared;
 use super::types::{Side, Types, form_file, member_names, value_checks};
 use crate::spec::{Field, FieldType, Spec};
 
@@ -101,13 +102,13 @@ pub fn paging(spec: &Spec) -> Option<&crate::spec::Pagination> {
 }
 
 /// The endpoint module's items (without the file header).
-pub fn module(spec: &Spec) -> Result<TokenStream, EmitError> {
+pub fn module(spec: &Spec, shared: &Shared) -> Result<TokenStream, EmitError> {
     let names = Names::of(spec);
     let (request, body, response, builder) =
         (&names.request, &names.body, &names.response, &names.builder);
     let reserved = [request, body, response, builder].map(|i| i.to_string());
     let reserved: Vec<&str> = reserved.iter().map(String::as_str).collect();
-    let mut types = Types::new(&spec.id, &reserved);
+    let mut types = Types::new(&spec.id, &reserved, shared);
 
     let body_fields = spec
         .request

@@ -8,6 +8,7 @@ mod docs;
 mod endpoint;
 mod files;
 pub mod naming;
+mod shared;
 mod tests;
 mod tree;
 mod types;

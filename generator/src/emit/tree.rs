@@ -12,6 +12,7 @@ use super::docs::{doc_attrs, inner_doc_attrs, own_inner_doc_attrs};
 use super::endpoint::{self, Names, resource_of};
 use super::files::{GeneratedFile, rust_file};
 use super::naming::{camel, feature, ident, snake};
+use super::shared::{self, Shared};
 use crate::spec::Spec;
 
 /// service → version → resource → endpoints, sorted by name.
@@ -72,6 +73,18 @@ fn level_struct(name: &Ident, doc: &str, children: &[(Ident, Ident, String)]) ->
 
 pub fn source_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFile>, EmitError> {
     let tree = tree(specs);
+    // Each service's shared types, decided before any endpoint is written.
+    let shared: BTreeMap<&str, Shared> = tree
+        .iter()
+        .map(|(service, versions)| {
+            let specs: Vec<&Spec> = versions
+                .values()
+                .flat_map(|resources| resources.values().flatten().copied())
+                .collect();
+            let path = format!("crate::{}::models", ident(&snake(service)));
+            (*service, shared::collect(&specs, path))
+        })
+        .collect();
     // Every resource's files, built and formatted in parallel (token streams cannot cross
     // threads, so each task makes its own).
     let resources: Vec<(&str, &str, &str, &Vec<&Spec>)> = tree
@@ -95,7 +108,16 @@ pub fn source_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFil
             )
             .replace("r#", "");
             let resource_ty = format_ident!("{}", camel(resource));
-            resource_files(&dir, service, version, resource, &resource_ty, endpoints)
+            let shared = &shared[service];
+            resource_files(
+                &dir,
+                service,
+                version,
+                resource,
+                &resource_ty,
+                endpoints,
+                shared,
+            )
         })
         .collect();
     let mut files = Vec::new();
@@ -135,7 +157,13 @@ pub fn source_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFil
         let doc = format!("The `{service}` service.");
         let body = level_struct(&service_ty, &doc, &version_children);
         let module_doc = inner_doc_attrs(&doc);
-        let tokens = quote! { #module_doc #( pub mod #mods; )* #body };
+        let models = shared::models_items(&shared[service], service)?;
+        let models_mod = models.is_some().then(|| quote! { pub mod models; });
+        if let Some(models) = models {
+            let path = format!("src/{}/models.rs", service_mod).replace("r#", "");
+            files.push(rust_file(&path, &format!("the `{service}` pages"), models)?);
+        }
+        let tokens = quote! { #module_doc #models_mod #( pub mod #mods; )* #body };
         let path = format!("src/{}/mod.rs", service_mod).replace("r#", "");
         files.push(rust_file(&path, &format!("the `{service}` pages"), tokens)?);
         services.push((service_mod, service_ty, format!("The `{service}` service.")));
@@ -151,6 +179,7 @@ fn resource_files(
     resource: &str,
     resource_ty: &Ident,
     endpoints: &[&Spec],
+    shared: &Shared,
 ) -> Result<Vec<GeneratedFile>, EmitError> {
     let mut files = Vec::new();
     let mut mods = Vec::new();
@@ -162,7 +191,7 @@ fn resource_files(
         files.push(rust_file(
             &format!("{dir}/{file_name}.rs"),
             &spec.source,
-            endpoint::module(spec)?,
+            endpoint::module(spec, shared)?,
         )?);
         let (module, request, response) = (&names.module, &names.request, &names.response);
         let body = spec.request.as_ref().map(|_| &names.body);

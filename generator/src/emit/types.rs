@@ -10,6 +10,7 @@ use quote::quote;
 use super::EmitError;
 use super::docs::{doc_attrs, field_doc};
 use super::naming::{camel, ident, snake};
+use super::shared::Shared;
 use crate::spec::{Field, FieldType};
 
 /// Which way a type travels. Request fields follow the page's required flags; response
@@ -24,6 +25,8 @@ pub enum Side {
 pub struct Types<'a> {
     /// Endpoint id, for error messages.
     endpoint: &'a str,
+    /// The service's shared types, referred to by path instead of defined here.
+    shared: &'a Shared,
     /// Struct definitions in the order they were first named (parents before children).
     items: Vec<Option<TokenStream>>,
     defined: HashMap<String, (Side, Vec<Field>)>,
@@ -33,7 +36,7 @@ pub struct Types<'a> {
 
 impl<'a> Types<'a> {
     /// `reserved`: names the module uses for other items.
-    pub fn new(endpoint: &'a str, reserved: &[&str]) -> Self {
+    pub fn new(endpoint: &'a str, reserved: &[&str], shared: &'a Shared) -> Self {
         let defined = reserved
             .iter()
             .chain(PRELUDE)
@@ -41,6 +44,7 @@ impl<'a> Types<'a> {
             .collect();
         Types {
             endpoint,
+            shared,
             items: Vec::new(),
             defined,
             validating: HashSet::new(),
@@ -52,8 +56,9 @@ impl<'a> Types<'a> {
         quote! { #( #items )* }
     }
 
+    /// `type_name`: a local struct name, or a shared type's path.
     pub fn has_validate(&self, type_name: &str) -> bool {
-        self.validating.contains(type_name)
+        self.validating.contains(type_name) || self.shared.validates(type_name)
     }
 
     /// Define a struct with exactly the name given (top-level types).
@@ -99,8 +104,29 @@ impl<'a> Types<'a> {
         }
     }
 
-    /// Define a struct for a nested object, or reuse one with the same fields.
+    /// The type of a nested object: the service's shared type when it is one, else a
+    /// struct here (reused when the same fields come back). Also the name `has_validate`
+    /// knows it by.
     fn define_nested(
+        &mut self,
+        preferred: &str,
+        parent: &str,
+        doc: &str,
+        fields: &[Field],
+        side: Side,
+    ) -> Result<(TokenStream, String), EmitError> {
+        if let Some(path) = self.shared.path_of(preferred, side, fields) {
+            let tokens = path.parse().map_err(|_| {
+                EmitError::new(self.endpoint, format!("bad shared type path `{path}`"))
+            })?;
+            return Ok((tokens, path));
+        }
+        let ident = self.define_local(preferred, parent, doc, fields, side)?;
+        let name = ident.to_string();
+        Ok((quote! { #ident }, name))
+    }
+
+    fn define_local(
         &mut self,
         preferred: &str,
         parent: &str,
@@ -237,10 +263,9 @@ impl<'a> Types<'a> {
             }
             FieldType::Object => {
                 let doc = object_doc(field);
-                let ident =
+                let (ty, name) =
                     self.define_nested(&camel(&field.name), parent, &doc, &field.fields, side)?;
-                let name = ident.to_string();
-                Ok((quote! { #ident }, Some(name)))
+                Ok((ty, Some(name)))
             }
             FieldType::Array => {
                 let (inner, nested) = match &field.items {
@@ -367,7 +392,7 @@ pub fn form_file(field: &Field) -> Option<TokenStream> {
 }
 
 /// Names generated code uses unqualified; a struct of one of these names would shadow them.
-const PRELUDE: &[&str] = &[
+pub const PRELUDE: &[&str] = &[
     "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err", "Default", "Self",
 ];
 
@@ -411,7 +436,7 @@ fn object_doc(field: &Field) -> String {
 }
 
 /// `items` → `item`, `periods` → `period`: the name of one element of an array field.
-fn singular(name: &str) -> String {
+pub fn singular(name: &str) -> String {
     if let Some(stem) = name.strip_suffix("ies").filter(|s| s.len() > 1) {
         return format!("{stem}y");
     }
