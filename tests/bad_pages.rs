@@ -350,3 +350,46 @@ fn unreadable_error_code_is_a_bad_value_and_the_row_is_skipped() {
     assert_eq!(bad, [(line, Level::Warning, Kind::BadValue)]);
     assert!(spec.errors.is_empty());
 }
+
+#[test]
+fn response_example_fields_the_table_lacks_are_added_with_a_warning() {
+    let table = "### 响应\n\n#### 响应体\n\n| 名称 | 类型 | 描述 |\n| --- | --- | --- |\n| session | object | 会话 |\n| &emsp;∟id | string | 会话 ID |\n| &emsp;∟metadata | string | 自定义变量 |\n";
+    let text = seed_text().replacen("### 响应\n", table, 1);
+    let spec = endpoint(&text);
+    let added: Vec<&str> = spec
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == Kind::ExampleOnlyField)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        added,
+        [
+            "response field `session.created_at` is in the example but not in the table; added, typed from the example",
+            "response field `session.modified_at` is in the example but not in the table; added, typed from the example",
+            "response field `session.created_by` is in the example but not in the table; added, typed from the example",
+            "response field `session.channel_context` is in the example but not in the table; added, typed from the example",
+        ]
+    );
+    let response = spec.response.unwrap();
+    assert_eq!(
+        response.fields_from,
+        Some(feishu_codegen::spec::FieldsFrom::Table)
+    );
+    let names: Vec<&str> = response.fields[0]
+        .fields
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "id",
+            "metadata",
+            "created_at",
+            "modified_at",
+            "created_by",
+            "channel_context"
+        ]
+    );
+}

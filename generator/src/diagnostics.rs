@@ -42,6 +42,8 @@ pub enum Kind {
     ExampleContradictsTable,
     /// Rows nested deeper than any real page does; they are kept at the deepest level read.
     TooDeep,
+    /// The response example has a field its table lacks; it is added, typed from the example.
+    ExampleOnlyField,
 }
 
 impl Kind {
@@ -60,6 +62,7 @@ impl Kind {
             Kind::Panic => "panic",
             Kind::ExampleContradictsTable => "example-contradicts-table",
             Kind::TooDeep => "too-deep",
+            Kind::ExampleOnlyField => "example-only-field",
         }
     }
 }

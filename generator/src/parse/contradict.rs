@@ -25,9 +25,14 @@ fn object(
     out: &mut Vec<String>,
 ) {
     for field in fields {
-        if let Some(value) = example.get(&field.name) {
-            let path = format!("{prefix}.{}", field.name);
-            check(field, value, &path, out);
+        let path = format!("{prefix}.{}", field.name);
+        match example.get(&field.name) {
+            Some(value) => check(field, value, &path, out),
+            // Only request tables mark fields required; a reply's example may omit anything.
+            None if field.is_required() => out.push(format!(
+                "`{path}`: the table says required, the example leaves it out"
+            )),
+            None => {}
         }
     }
 }
@@ -36,6 +41,13 @@ fn check(field: &Field, value: &Value, path: &str, out: &mut Vec<String>) {
     if value.is_null() || fits(field.ty, value) {
         match (value, field.ty) {
             (Value::Object(map), FieldType::Object) => object(&field.fields, map, path, out),
+            (Value::Object(map), FieldType::Map) => {
+                if let Some(values) = &field.values
+                    && let Some(value) = map.values().find(|v| !v.is_null() && !fits(values.ty, v))
+                {
+                    out.push(clash(&format!("{path}{{}}"), values.ty, value));
+                }
+            }
             (Value::Array(elements), FieldType::Array) => {
                 if let Some(items) = &field.items {
                     // One clash per array, not one per element.
@@ -120,6 +132,24 @@ mod tests {
                 "`body.name`: the table says string, the example has an integer",
                 "`body.ids`: the table says object, the example has an array",
                 "`body.list[]`: the table says int, the example has a string",
+            ]
+        );
+    }
+
+    #[test]
+    fn map_values_and_missing_required_fields() {
+        let mut names = Field::new("names", FieldType::Map);
+        names.values = Some(Box::new(Field::new("", FieldType::String)));
+        let mut id = Field::new("id", FieldType::String);
+        id.required = Some(true);
+        let optional = Field::new("note", FieldType::String);
+        let fields = vec![names, id, optional];
+        let example = json!({"names": {"zh": "名", "code": 2052}});
+        assert_eq!(
+            clashes(&fields, example.as_object().unwrap(), "body"),
+            [
+                "`body.names{}`: the table says string, the example has an integer",
+                "`body.id`: the table says required, the example leaves it out",
             ]
         );
     }

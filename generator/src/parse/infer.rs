@@ -96,6 +96,52 @@ pub fn fill_from_example(fields: &mut [Field], object: &serde_json::Map<String, 
     }
 }
 
+/// Keys of the example that a table-described object lacks: added, typed from the example
+/// (a reply type without them would drop data), and returned as dotted paths so each one
+/// gets a diagnostic.
+pub fn add_missing(
+    fields: &mut Vec<Field>,
+    object: &serde_json::Map<String, Value>,
+    path: &str,
+    added: &mut Vec<String>,
+) {
+    for (key, value) in object {
+        let child = if path.is_empty() {
+            key.clone()
+        } else {
+            format!("{path}.{key}")
+        };
+        match fields.iter_mut().find(|f| f.name == *key) {
+            Some(field) => add_missing_within(field, value, &child, added),
+            None => {
+                let one = serde_json::Map::from_iter([(key.clone(), value.clone())]);
+                fields.extend(fields_from_example(&one, &mut Vec::new()));
+                added.push(child);
+            }
+        }
+    }
+}
+
+fn add_missing_within(field: &mut Field, value: &Value, path: &str, added: &mut Vec<String>) {
+    match (field.ty, value) {
+        (FieldType::Object, Value::Object(object)) if !field.fields.is_empty() => {
+            add_missing(&mut field.fields, object, path, added)
+        }
+        (FieldType::Array, Value::Array(elements)) => {
+            if let Some(items) = field
+                .items
+                .as_mut()
+                .filter(|i| i.ty == FieldType::Object && !i.fields.is_empty())
+            {
+                for element in elements.iter().filter_map(Value::as_object) {
+                    add_missing(&mut items.fields, element, &format!("{path}[]"), added);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 fn fill_field(field: &mut Field, value: &Value) {
     match (field.ty, value) {
         (FieldType::Object, Value::Object(object)) => {

@@ -641,6 +641,14 @@ fn name_and_level(row: &Row, name_col: usize) -> (String, usize) {
         } else if let Some(r) = rest.strip_prefix('∟').or_else(|| rest.strip_prefix('└')) {
             marked = true;
             rest = r;
+        } else if let Some(r) = rest
+            .strip_prefix("&nbsp;")
+            .or_else(|| rest.strip_prefix("</span>"))
+        {
+            rest = r;
+        } else if rest.starts_with("<span") && rest.contains('>') {
+            // `<span style="color: #8F959E">∟</span>`: the site greys the marker.
+            rest = &rest[rest.find('>').map_or(0, |at| at + 1)..];
         } else {
             break;
         }
@@ -1056,6 +1064,18 @@ fn build_response(
         Some(mut fields) => {
             if let Some(data) = data {
                 super::infer::fill_from_example(&mut fields, data);
+                let mut added = Vec::new();
+                super::infer::add_missing(&mut fields, data, "", &mut added);
+                for path in added {
+                    diagnostics.push(Diagnostic::warning(
+                        line,
+                        Kind::ExampleOnlyField,
+                        format!(
+                            "response field `{path}` is in the example but not in the table; \
+                             added, typed from the example"
+                        ),
+                    ));
+                }
             }
             (fields, FieldsFrom::Table)
         }
