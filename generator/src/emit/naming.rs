@@ -43,9 +43,16 @@ pub fn snake(name: &str) -> String {
     sanitize(&name.to_snake_case(), "n")
 }
 
-/// `session` → `Session`.
+/// `session` → `Session`. What sanitizing leaves between words (`links必选_value` →
+/// `Links__Value`) is dropped: type names have no underscores.
 pub fn camel(name: &str) -> String {
-    sanitize(&name.to_upper_camel_case(), "N")
+    let name = sanitize(&name.to_upper_camel_case(), "N").replace('_', "");
+    // sanitize's stand-in for a name with no ASCII at all is lower case.
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+        None => "Value".to_string(),
+    }
 }
 
 /// `param is invalid` → `PARAM_IS_INVALID`.
@@ -84,6 +91,9 @@ mod tests {
         assert_eq!(snake("2fa-code"), "n2fa_code");
         assert_eq!(snake("名称"), "value");
         assert_eq!(camel("aily_session"), "AilySession");
+        assert_eq!(camel("links必选_value"), "LinksValue");
+        assert_eq!(camel("2fa"), "N2fa");
+        assert_eq!(camel("名称"), "Value");
         assert_eq!(
             shouty("param is invalid").as_deref(),
             Some("PARAM_IS_INVALID")
