@@ -21,6 +21,34 @@ pub fn test_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFile>
     let assert_fields_kept = quote! {
         use serde_json::Value;
 
+        /// `actual` sends what `expected` says: the same keys and values, where a `null` is
+        /// the same as no key (unset options are left out), `100` the same as `100.0`, and
+        /// `"42"` the same as `42` (64-bit integers travel as strings).
+        pub fn assert_same_json(expected: &Value, actual: &Value, at: &str) {
+            match (expected, actual) {
+                (Value::Object(expected), Value::Object(actual)) => {
+                    for key in expected.keys().chain(actual.keys()) {
+                        let e = expected.get(key).unwrap_or(&Value::Null);
+                        let a = actual.get(key).unwrap_or(&Value::Null);
+                        assert_same_json(e, a, &format!("{at}.{key}"));
+                    }
+                }
+                (Value::Array(expected), Value::Array(actual)) => {
+                    assert_eq!(expected.len(), actual.len(), "length of `{at}`");
+                    for (i, (e, a)) in expected.iter().zip(actual).enumerate() {
+                        assert_same_json(e, a, &format!("{at}[{i}]"));
+                    }
+                }
+                (Value::Number(e), Value::Number(a)) => {
+                    assert_eq!(e.as_f64(), a.as_f64(), "`{at}`");
+                }
+                (Value::Number(n), Value::String(s)) | (Value::String(s), Value::Number(n)) => {
+                    assert_eq!(s.parse::<f64>().ok(), n.as_f64(), "`{at}`: {s} vs {n}");
+                }
+                (expected, actual) => assert_eq!(expected, actual, "`{at}`"),
+            }
+        }
+
         /// Every non-null value of `expected` is present in `actual`: a type that drops a
         /// documented field fails here.
         pub fn assert_fields_kept(expected: &Value, actual: &Value, at: &str) {
@@ -253,7 +281,7 @@ fn example_tests(spec: &Spec, krate: &Ident) -> Option<TokenStream> {
                 let example: Value = serde_json::from_str(#json).unwrap();
                 let body: #body = serde_json::from_value(example.clone())
                     .expect("the request example decodes into the body type");
-                assert_eq!(serde_json::to_value(&body).unwrap(), example);
+                assert_same_json(&example, &serde_json::to_value(&body).unwrap(), "body");
             }
         }
     });
@@ -287,9 +315,11 @@ fn example_tests(spec: &Spec, krate: &Ident) -> Option<TokenStream> {
         decodes.as_ref().map(|_| response),
     ];
     let imported = imported.into_iter().flatten();
-    let support = decodes
-        .as_ref()
-        .map(|_| quote! { use crate::cases::test_support::assert_fields_kept; });
+    let support = match (round_trip.is_some(), decodes.is_some()) {
+        (true, true) => quote! { use crate::cases::test_support::{assert_fields_kept, assert_same_json}; },
+        (true, false) => quote! { use crate::cases::test_support::assert_same_json; },
+        (false, _) => quote! { use crate::cases::test_support::assert_fields_kept; },
+    };
     Some(quote! {
         mod #module {
             use serde_json::Value;

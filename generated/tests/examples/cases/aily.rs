@@ -5,7 +5,7 @@
 
 mod aily_v1_aily_session_update {
     use serde_json::Value;
-    use crate::cases::test_support::assert_fields_kept;
+    use crate::cases::test_support::{assert_fields_kept, assert_same_json};
     use feishu_api::aily::v1::aily_session::update::{UpdateRequestBody, UpdateResponse};
 
     #[test]
@@ -19,7 +19,7 @@ mod aily_v1_aily_session_update {
             .unwrap();
         let body: UpdateRequestBody = serde_json::from_value(example.clone())
             .expect("the request example decodes into the body type");
-        assert_eq!(serde_json::to_value(& body).unwrap(), example);
+        assert_same_json(&example, &serde_json::to_value(&body).unwrap(), "body");
     }
 
     #[test]

@@ -5,6 +5,34 @@
 
 use serde_json::Value;
 
+/// `actual` sends what `expected` says: the same keys and values, where a `null` is
+/// the same as no key (unset options are left out), `100` the same as `100.0`, and
+/// `"42"` the same as `42` (64-bit integers travel as strings).
+pub fn assert_same_json(expected: &Value, actual: &Value, at: &str) {
+    match (expected, actual) {
+        (Value::Object(expected), Value::Object(actual)) => {
+            for key in expected.keys().chain(actual.keys()) {
+                let e = expected.get(key).unwrap_or(&Value::Null);
+                let a = actual.get(key).unwrap_or(&Value::Null);
+                assert_same_json(e, a, &format!("{at}.{key}"));
+            }
+        }
+        (Value::Array(expected), Value::Array(actual)) => {
+            assert_eq!(expected.len(), actual.len(), "length of `{at}`");
+            for (i, (e, a)) in expected.iter().zip(actual).enumerate() {
+                assert_same_json(e, a, &format!("{at}[{i}]"));
+            }
+        }
+        (Value::Number(e), Value::Number(a)) => {
+            assert_eq!(e.as_f64(), a.as_f64(), "`{at}`");
+        }
+        (Value::Number(n), Value::String(s)) | (Value::String(s), Value::Number(n)) => {
+            assert_eq!(s.parse:: < f64 > ().ok(), n.as_f64(), "`{at}`: {s} vs {n}");
+        }
+        (expected, actual) => assert_eq!(expected, actual, "`{at}`"),
+    }
+}
+
 /// Every non-null value of `expected` is present in `actual`: a type that drops a
 /// documented field fails here.
 pub fn assert_fields_kept(expected: &Value, actual: &Value, at: &str) {
