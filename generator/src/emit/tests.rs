@@ -316,7 +316,9 @@ fn example_tests(spec: &Spec, krate: &Ident) -> Option<TokenStream> {
     ];
     let imported = imported.into_iter().flatten();
     let support = match (round_trip.is_some(), decodes.is_some()) {
-        (true, true) => quote! { use crate::cases::test_support::{assert_fields_kept, assert_same_json}; },
+        (true, true) => {
+            quote! { use crate::cases::test_support::{assert_fields_kept, assert_same_json}; }
+        }
         (true, false) => quote! { use crate::cases::test_support::assert_same_json; },
         (false, _) => quote! { use crate::cases::test_support::assert_fields_kept; },
     };

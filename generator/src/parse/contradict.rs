@@ -24,6 +24,18 @@ fn object(
     prefix: &str,
     out: &mut Vec<String>,
 ) {
+    // A request example that sends a field its table does not document: the body type
+    // cannot send it (a reply's extra fields are added to its type instead).
+    if prefix.starts_with("body") && !fields.is_empty() {
+        for key in example
+            .keys()
+            .filter(|k| !fields.iter().any(|f| &f.name == *k))
+        {
+            out.push(format!(
+                "`{prefix}.{key}`: the example sends it, the table does not document it"
+            ));
+        }
+    }
     for field in fields {
         let path = format!("{prefix}.{}", field.name);
         match example.get(&field.name) {
@@ -56,8 +68,13 @@ fn check(field: &Field, value: &Value, path: &str, out: &mut Vec<String>) {
                     {
                         out.push(clash(&format!("{path}[]"), items.ty, element));
                     } else if items.ty == FieldType::Object {
-                        for element in elements.iter().filter_map(Value::as_object).take(1) {
+                        // Every element, but no more than the first one's clashes.
+                        for element in elements.iter().filter_map(Value::as_object) {
+                            let before = out.len();
                             object(&items.fields, element, &format!("{path}[]"), out);
+                            if out.len() > before {
+                                break;
+                            }
                         }
                     }
                 }
@@ -144,13 +161,19 @@ mod tests {
         id.required = Some(true);
         let optional = Field::new("note", FieldType::String);
         let fields = vec![names, id, optional];
-        let example = json!({"names": {"zh": "名", "code": 2052}});
+        let example = json!({"names": {"zh": "名", "code": 2052}, "extra": 1});
         assert_eq!(
             clashes(&fields, example.as_object().unwrap(), "body"),
             [
+                "`body.extra`: the example sends it, the table does not document it",
                 "`body.names{}`: the table says string, the example has an integer",
                 "`body.id`: the table says required, the example leaves it out",
             ]
+        );
+        // Replies may carry more than their table says: not a clash.
+        assert_eq!(
+            clashes(&fields[..1], example.as_object().unwrap(), "response"),
+            ["`response.names{}`: the table says string, the example has an integer"]
         );
     }
 }
