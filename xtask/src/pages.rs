@@ -199,10 +199,7 @@ fn parse_one(path: &Path, file: String) -> Parsed {
                 }
             }
             Ok(text) => {
-                let outcome = catch_unwind(AssertUnwindSafe(|| parse_page(&file, &text)))
-                    .unwrap_or_else(|_| {
-                        failed(Kind::Panic, "the parser panicked on this page".to_string())
-                    });
+                let outcome = guarded(&file, &text, parse_page);
                 let has_diagnostics = match &outcome {
                     Outcome::Endpoint(spec) => !spec.diagnostics.is_empty(),
                     Outcome::Skipped { .. } => false,
@@ -225,6 +222,18 @@ fn parse_one(path: &Path, file: String) -> Parsed {
     }
 }
 
+/// `parse` on one page, with a panic turned into a failed page (a `panic` diagnostic)
+/// instead of ending the run.
+fn guarded(file: &str, text: &str, parse: fn(&str, &str) -> Outcome) -> Outcome {
+    catch_unwind(AssertUnwindSafe(|| parse(file, text))).unwrap_or_else(|_| Outcome::Failed {
+        diagnostics: vec![Diagnostic::error(
+            1,
+            Kind::Panic,
+            "the parser panicked on this page (a bug: please report it with the page)",
+        )],
+    })
+}
+
 /// Print each diagnostic as `file:line:column: level[kind]: message` with the page line
 /// and the spot underlined.
 pub fn print_diagnostics(parsed: &[Parsed]) {
@@ -232,5 +241,32 @@ pub fn print_diagnostics(parsed: &[Parsed]) {
         for diagnostic in page.diagnostics() {
             eprintln!("{}", diagnostic.render(&page.file, page.source.as_deref()));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_parser_fails_the_page_with_a_panic_diagnostic() {
+        fn broken(_: &str, _: &str) -> Outcome {
+            panic!("parser bug")
+        }
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let outcome = guarded("p.md", "## page", broken);
+        std::panic::set_hook(hook);
+        let Outcome::Failed { diagnostics } = outcome else {
+            panic!("{outcome:?}")
+        };
+        assert_eq!(
+            diagnostics[0].render("p.md", None),
+            "p.md:1: error[panic]: the parser panicked on this page (a bug: please report it with the page)"
+        );
+        assert!(matches!(
+            guarded("p.md", "## page", parse_page),
+            Outcome::Skipped { .. }
+        ));
     }
 }
