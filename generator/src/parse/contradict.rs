@@ -62,19 +62,12 @@ fn check(field: &Field, value: &Value, path: &str, out: &mut Vec<String>) {
             }
             (Value::Array(elements), FieldType::Array) => {
                 if let Some(items) = &field.items {
-                    // One clash per array, not one per element.
-                    if let Some(element) =
-                        elements.iter().find(|e| !e.is_null() && !fits(items.ty, e))
-                    {
-                        out.push(clash(&format!("{path}[]"), items.ty, element));
-                    } else if items.ty == FieldType::Object {
-                        // Every element, but no more than the first one's clashes.
-                        for element in elements.iter().filter_map(Value::as_object) {
-                            let before = out.len();
-                            object(&items.fields, element, &format!("{path}[]"), out);
-                            if out.len() > before {
-                                break;
-                            }
+                    // Every element (arrays of arrays too), but one clash per array at most.
+                    for element in elements.iter().filter(|e| !e.is_null()) {
+                        let before = out.len();
+                        check(items, element, &format!("{path}[]"), out);
+                        if out.len() > before {
+                            break;
                         }
                     }
                 }

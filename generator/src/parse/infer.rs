@@ -156,11 +156,23 @@ fn fill_field(field: &mut Field, value: &Value) {
             let items = field
                 .items
                 .get_or_insert_with(|| Box::new(Field::new("", FieldType::Any)));
-            for element in elements {
-                if items.ty == FieldType::Any {
-                    let mut untyped = Vec::new();
+            if items.ty == FieldType::Any {
+                // The table left the element open: every element decides, not the first.
+                let mut untyped = Vec::new();
+                for element in elements {
                     merge_value(items, element, "", &mut untyped);
-                } else {
+                }
+            } else if items.ty == FieldType::Array {
+                // Arrays of arrays: all inner elements together, for the same reason.
+                let inner: Vec<Value> = elements
+                    .iter()
+                    .filter_map(Value::as_array)
+                    .flatten()
+                    .cloned()
+                    .collect();
+                fill_field(items, &Value::Array(inner));
+            } else {
+                for element in elements {
                     fill_field(items, element);
                 }
             }
