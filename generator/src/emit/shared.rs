@@ -11,7 +11,7 @@ use quote::quote;
 use super::EmitError;
 use super::endpoint::is_multipart;
 use super::naming::camel;
-use super::types::{PRELUDE, Side, Types, singular};
+use super::types::{PRELUDE, Side, Types, element_of, value_of};
 use crate::spec::{Field, FieldType, Spec};
 
 /// The shared types of one service.
@@ -161,16 +161,12 @@ fn walk(field: &Field, side: Side, out: &mut Vec<(String, Side, Vec<Field>)>) {
             }
         }
         FieldType::Array => {
-            if let Some(items) = &field.items {
-                let mut element = (**items).clone();
-                element.name = singular(&field.name);
+            if let Some(element) = element_of(field) {
                 walk(&element, side, out);
             }
         }
         FieldType::Map => {
-            if let Some(values) = &field.values {
-                let mut value = (**values).clone();
-                value.name = format!("{}_value", field.name);
+            if let Some(value) = value_of(field) {
                 walk(&value, side, out);
             }
         }

@@ -94,12 +94,8 @@ impl<'a> Types<'a> {
         parent: &str,
         side: Side,
     ) -> Result<TokenStream, EmitError> {
-        match &field.items {
-            Some(items) => {
-                let mut element = (**items).clone();
-                element.name = singular(&field.name);
-                Ok(self.rust_type(&element, parent, side)?.0)
-            }
+        match element_of(field) {
+            Some(element) => Ok(self.rust_type(&element, parent, side)?.0),
             None => Ok(quote! { serde_json::Value }),
         }
     }
@@ -268,23 +264,15 @@ impl<'a> Types<'a> {
                 Ok((ty, Some(name)))
             }
             FieldType::Array => {
-                let (inner, nested) = match &field.items {
-                    Some(items) => {
-                        let mut element = (**items).clone();
-                        element.name = singular(&field.name);
-                        self.rust_type(&element, parent, side)?
-                    }
+                let (inner, nested) = match element_of(field) {
+                    Some(element) => self.rust_type(&element, parent, side)?,
                     None => (quote! { serde_json::Value }, None),
                 };
                 Ok((quote! { Vec<#inner> }, nested))
             }
             FieldType::Map => {
-                let (inner, nested) = match &field.values {
-                    Some(values) => {
-                        let mut value = (**values).clone();
-                        value.name = format!("{}_value", field.name);
-                        self.rust_type(&value, parent, side)?
-                    }
+                let (inner, nested) = match value_of(field) {
+                    Some(value) => self.rust_type(&value, parent, side)?,
                     None => (quote! { serde_json::Value }, None),
                 };
                 Ok((
@@ -435,8 +423,23 @@ fn object_doc(field: &Field) -> String {
     }
 }
 
+/// An array field's element as a field of its own, named for one item (`items` → `item`):
+/// the name its struct gets when it is an object.
+pub fn element_of(field: &Field) -> Option<Field> {
+    let mut element = (**field.items.as_ref()?).clone();
+    element.name = singular(&field.name);
+    Some(element)
+}
+
+/// A map field's value as a field of its own (`names` → `names_value`).
+pub fn value_of(field: &Field) -> Option<Field> {
+    let mut value = (**field.values.as_ref()?).clone();
+    value.name = format!("{}_value", field.name);
+    Some(value)
+}
+
 /// `items` → `item`, `periods` → `period`: the name of one element of an array field.
-pub fn singular(name: &str) -> String {
+fn singular(name: &str) -> String {
     if let Some(stem) = name.strip_suffix("ies").filter(|s| s.len() > 1) {
         return format!("{stem}y");
     }
