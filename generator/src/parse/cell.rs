@@ -75,8 +75,11 @@ pub fn read_cell(text: &str) -> CellFacts {
         }
         match part {
             // Another bold label (`**注意**：`) ends the rules.
-            Part::Rules if !segment.starts_with("**") => rules.push(segment),
-            Part::Enum if is_list_item(segment) => facts.enum_values.push(enum_item(segment)),
+            Part::Rules if !is_bold_label(segment) => rules.push(segment),
+            // So does a bold label under a list (`**说明**：…`, `**字段权限要求**：`).
+            Part::Enum if is_list_item(segment) && !is_bold_label(segment) => {
+                facts.enum_values.push(enum_item(segment))
+            }
             _ => {
                 // Text after a value part, or another bold label, is description again.
                 part = Part::Description;
@@ -97,6 +100,11 @@ fn is_list_item(segment: &str) -> bool {
             let value = value.trim().trim_matches('`');
             !value.is_empty() && !value.contains(char::is_whitespace) && value.len() <= 64
         })
+}
+
+/// `**注意**：…` or `<b>注意</b>：…`: a label that starts a new part of the cell.
+fn is_bold_label(segment: &str) -> bool {
+    segment.starts_with("**") || segment.starts_with("<b>")
 }
 
 /// `12. rest` → `rest`.
@@ -130,13 +138,26 @@ fn marker(segment: &str) -> Option<(Part, &str)> {
 }
 
 fn enum_item(segment: &str) -> (String, Option<String>) {
-    let item = numbered(segment)
-        .unwrap_or(segment)
-        .trim_start_matches(['-', '*', ' '])
+    let item = numbered(segment).unwrap_or(segment);
+    // One list marker: `- -1：其他` is the value -1.
+    let item = item
+        .strip_prefix("- ")
+        .or_else(|| item.strip_prefix("* "))
+        .unwrap_or(item)
         .trim();
+    let item = match item.strip_prefix(['-', '*']) {
+        Some(rest) if !rest.starts_with(|c: char| c.is_ascii_digit()) => rest.trim(),
+        _ => item,
+    };
     let (value, description) = match item.split_once(['：', ':']) {
         Some((value, description)) => (value, non_empty(description)),
-        None => (item, None),
+        // `0 无`: a number, then its meaning.
+        None => match item.split_once(char::is_whitespace) {
+            Some((number, description)) if number.parse::<i64>().is_ok() => {
+                (number, non_empty(description))
+            }
+            _ => (item, None),
+        },
     };
     (value.trim().trim_matches('`').to_string(), description)
 }
@@ -466,6 +487,41 @@ mod tests {
         assert_eq!(
             facts.description.as_deref(),
             Some("x\n**当值为 `user_id`，字段权限要求**：")
+        );
+    }
+
+    #[test]
+    fn a_bold_label_ends_an_enum_list() {
+        // contact.v3.user.create: a note and the field's scopes follow its values.
+        let facts = read_cell(
+            "性别。\n**可选值有**：\n- 0：保密\n- 1：男\n\n**字段权限要求（满足任一）**：\n- contact:user.gender:readonly：获取用户性别",
+        );
+        let values: Vec<&str> = facts.enum_values.iter().map(|(v, _)| v.as_str()).collect();
+        assert_eq!(values, ["0", "1"]);
+        let facts = read_cell(
+            "用户类型。\n**可选值有**：\n- 1：用户\n**说明**：目前仅支持取值 1，表示用户。",
+        );
+        assert_eq!(facts.enum_values.len(), 1);
+        assert_eq!(
+            read_cell("范围\n**可选值有**：\n- 0 无\n- 2 自定义\n-3：x\n- -1：其他").enum_values
+                [..2],
+            [
+                ("0".to_string(), Some("无".to_string())),
+                ("2".to_string(), Some("自定义".to_string()))
+            ]
+        );
+        assert_eq!(
+            read_cell("范围\n**可选值有**：\n-3：x\n- -1：其他\n-a：y\n* b").enum_values,
+            [
+                ("-3".to_string(), Some("x".to_string())),
+                ("-1".to_string(), Some("其他".to_string())),
+                ("a".to_string(), Some("y".to_string())),
+                ("b".to_string(), None)
+            ]
+        );
+        assert_eq!(
+            facts.description.as_deref(),
+            Some("用户类型。\n**说明**：目前仅支持取值 1，表示用户。")
         );
     }
 
