@@ -35,17 +35,125 @@ fn safe_lines(text: &str) -> Vec<String> {
     for line in text.trim().lines() {
         if line.trim().starts_with("```") {
             in_fence = !in_fence;
-            if in_fence {
-                lines.push(" ```text".to_string());
-                continue;
-            }
+            lines.push(if in_fence { " ```text" } else { " ```" }.to_string());
+            continue;
         }
-        lines.push(format!(" {}", line.trim_end()));
+        let line = line.trim_end();
+        lines.push(if in_fence {
+            format!(" {line}")
+        } else {
+            format!(" {}", prose(line))
+        });
     }
     if in_fence {
         lines.push(" ```".to_string());
     }
     lines
+}
+
+/// One line of page prose made safe for rustdoc's markdown: HTML and stray brackets
+/// (`[0,255]`, `[当前未开放]`) show as written instead of becoming tags or intra-doc links,
+/// and bare URLs become links. Code spans, markdown links `[text](url)` and the
+/// generator's own ``[`Item`]`` links are kept.
+fn prose(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if c == '`' {
+            if let Some(span) = code_span(rest) {
+                out.push_str(span);
+                rest = &rest[span.len()..];
+                continue;
+            }
+            let ticks = rest.len() - rest.trim_start_matches('`').len();
+            out.push_str(&"\\`".repeat(ticks));
+            rest = &rest[ticks..];
+            continue;
+        }
+        if let Some(link) = item_link(rest) {
+            out.push_str(link);
+            rest = &rest[link.len()..];
+            continue;
+        }
+        if let Some(link) = markdown_link(rest) {
+            out.push('[');
+            out.push_str(&prose(&link.0[1..link.0.len() - 1]));
+            out.push(']');
+            out.push_str(link.1);
+            rest = &rest[link.0.len() + link.1.len()..];
+            continue;
+        }
+        if rest.starts_with("http://") || rest.starts_with("https://") {
+            let url = bare_url(rest);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url.len()..];
+            continue;
+        }
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '[' | ']' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// `` `x` `` or ``` ``x`` ```: a code span at the start of `text`, when it is closed.
+fn code_span(text: &str) -> Option<&str> {
+    let ticks = text.len() - text.trim_start_matches('`').len();
+    let fence = &text[..ticks];
+    let mut from = ticks;
+    while let Some(at) = text[from..].find(fence) {
+        let end = from + at;
+        let run = text[end..].len() - text[end..].trim_start_matches('`').len();
+        if run == ticks {
+            return Some(&text[..end + ticks]);
+        }
+        from = end + run;
+    }
+    None
+}
+
+/// ``[`Item`]`` at the start of `text`: an intra-doc link, as the generator writes them
+/// (pages never do).
+fn item_link(text: &str) -> Option<&str> {
+    let span = code_span(text.strip_prefix('[')?)?;
+    text[1 + span.len()..]
+        .starts_with(']')
+        .then(|| &text[..span.len() + 2])
+}
+
+/// `[text](target)` at the start of `text`: the `[text]` and the `(target)` parts.
+fn markdown_link(text: &str) -> Option<(&str, &str)> {
+    let inner = text.strip_prefix('[')?;
+    let close = inner.find(']')?;
+    if inner[..close].contains('[') {
+        return None;
+    }
+    let after = &inner[close + 1..];
+    let target_end = after.strip_prefix('(')?.find(')')?;
+    let target = &after[..target_end + 2];
+    if target.contains(char::is_whitespace) || target.len() <= 2 {
+        return None;
+    }
+    Some((&text[..close + 2], target))
+}
+
+/// The URL at the start of `text`: up to a space, a quote, a non-ASCII character or
+/// closing punctuation.
+fn bare_url(text: &str) -> &str {
+    let end = text
+        .find(|c: char| !c.is_ascii_graphic() || matches!(c, '"' | '\'' | '<' | '>' | '`'))
+        .unwrap_or(text.len());
+    text[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']'])
 }
 
 /// The doc of a field: its description, then what the page says about its values.
@@ -123,10 +231,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn prose_shows_as_written() {
+        assert_eq!(prose("范围[0,255]"), "范围\\[0,255\\]");
+        assert_eq!(
+            prose("<strong>注意：</br><!--"),
+            "&lt;strong&gt;注意：&lt;/br&gt;&lt;!--"
+        );
+        assert_eq!(
+            prose("参考 https://a.example/x?y=1#z。和 \"https://b.example/\""),
+            "参考 <https://a.example/x?y=1#z>。和 \"<https://b.example/>\""
+        );
+        assert_eq!(
+            prose("通过[获取字段](/ssl:ttdoc/x)接口, `a[0]<b>` 与 ``x`y``"),
+            "通过[获取字段](/ssl:ttdoc/x)接口, `a[0]<b>` 与 ``x`y``"
+        );
+        assert_eq!(prose("a ` b [c]"), "a \\` b \\[c\\]");
+        assert_eq!(
+            prose("Build it with [`X::builder`]; [`a` b]"),
+            "Build it with [`X::builder`]; \\[`a` b\\]"
+        );
+        assert_eq!(prose("[[1,2],[3,4]]"), "\\[\\[1,2\\],\\[3,4\\]\\]");
+        assert_eq!(prose("^[a-z]{0,63}$ a&b"), "^\\[a-z\\]{0,63}$ a&amp;b");
+    }
+
+    #[test]
     fn fences_become_text_and_are_closed() {
         assert_eq!(
             safe_lines("a\n```json\n{}"),
             [" a", " ```text", " {}", " ```"]
+        );
+        assert_eq!(
+            safe_lines("```\n<b>[x]</b>\n```\n<b>"),
+            [" ```text", " <b>[x]</b>", " ```", " &lt;b&gt;"]
         );
     }
 }
