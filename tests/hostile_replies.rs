@@ -159,3 +159,83 @@ async fn a_huge_reply_is_cut_in_the_error() {
     assert!(text.len() < 1_000, "{} bytes", text.len());
     assert!(text.ends_with('…'), "{text}");
 }
+
+#[tokio::test]
+async fn enum_values_the_page_does_not_list_still_decode_and_go_back_as_sent() {
+    use feishu_api::im::v1::chat::list::{ChatStatus, SortType, UserIdType};
+    use wiremock::matchers::query_param;
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(query_param("user_id_type", "union_id"))
+        .and(query_param("sort_type", "ByMemberCountDesc"))
+        .respond_with(json_reply(json!({"code": 0, "data": {"items": [
+            {"chat_status": "normal"},
+            {"chat_status": "frozen"},
+            {"chat_status": null},
+            {}
+        ], "has_more": false}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let core = runtime::Client::builder()
+        .base_url(server.uri())
+        .access_token("t")
+        .build()
+        .unwrap();
+    let request = ListRequest::builder()
+        .user_id_type(UserIdType::UnionId)
+        .sort_type("ByMemberCountDesc")
+        .build();
+    assert_eq!(
+        request.sort_type,
+        Some(SortType::Unknown("ByMemberCountDesc".into()))
+    );
+    let reply = Client::new(core)
+        .im()
+        .v1()
+        .chat()
+        .list(request)
+        .await
+        .unwrap();
+    let statuses: Vec<Option<ChatStatus>> = reply
+        .items
+        .unwrap()
+        .into_iter()
+        .map(|item| item.chat_status)
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            Some(ChatStatus::Normal),
+            Some(ChatStatus::Unknown("frozen".into())),
+            None,
+            None
+        ]
+    );
+    let frozen = ChatStatus::from("frozen");
+    assert_eq!(serde_json::to_value(&frozen).unwrap(), json!("frozen"));
+    assert_eq!(frozen.to_string(), "frozen");
+    assert_eq!(ChatStatus::DissolvedSave.as_str(), "dissolved_save");
+}
+
+#[tokio::test]
+async fn an_enum_of_the_wrong_type_is_a_decode_error_naming_the_field() {
+    let (_server, client) = reply_with(json_reply(json!({
+        "code": 0, "data": {"items": [{"chat_status": "normal"}, {"chat_status": 5}]}
+    })))
+    .await;
+    let err = client
+        .im()
+        .v1()
+        .chat()
+        .list(ListRequest::builder().build())
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains(
+            "at `data.items[1].chat_status`: invalid type: integer `5`, expected a string"
+        ),
+        "{err}"
+    );
+}

@@ -127,3 +127,66 @@ fn a_method_named_like_its_resource_gets_its_own_module_name() {
         "{version}"
     );
 }
+
+/// The variants of `pub enum name`, one per line as written.
+fn variants(source: &str, name: &str) -> Vec<String> {
+    let at = source
+        .find(&format!("pub enum {name} {{"))
+        .unwrap_or_else(|| panic!("no enum {name}"));
+    source[at..]
+        .lines()
+        .skip(1)
+        .take_while(|l| *l != "}")
+        .filter(|l| !l.trim_start().starts_with("///"))
+        .map(|l| l.trim().trim_end_matches(',').to_string())
+        .collect()
+}
+
+#[test]
+fn enum_values_become_unique_variants_beside_unknown() {
+    let source = endpoint();
+    assert!(source.contains("    pub kind: Option<Kind>,"), "{source}");
+    assert_eq!(
+        variants(&source, "Kind"),
+        [
+            "OpenId",
+            "None",
+            "Unknown2",
+            "OpenId2",
+            "Value1",
+            "Self2",
+            "Value",
+            "Unknown(String)"
+        ]
+    );
+    assert!(source.contains("Self::OpenId2 => \"Open_ID\","), "{source}");
+    assert!(source.contains("\"unknown\" => Self::Unknown2,"));
+}
+
+#[test]
+fn integer_enums_are_named_by_english_descriptions_or_their_values() {
+    let source = endpoint();
+    assert_eq!(
+        variants(&source, "Level"),
+        ["Value0", "Value1", "ValueMinus1", "Unknown(i64)"]
+    );
+    assert_eq!(
+        variants(&source, "DocType"),
+        ["Doc", "Sheet", "GroupChat", "Unknown(i64)"]
+    );
+    assert!(source.contains("Self::ValueMinus1 => -1,"), "{source}");
+}
+
+#[test]
+fn values_listed_on_an_array_type_its_elements() {
+    let source = endpoint();
+    // `Kind` is taken by the other field's values: the element's enum gets its parent's prefix.
+    assert!(
+        source.contains("    pub kinds: Option<Vec<TypeRequestBodyKind>>,"),
+        "{source}"
+    );
+    assert_eq!(
+        variants(&source, "TypeRequestBodyKind"),
+        ["A", "B", "Unknown(String)"]
+    );
+}

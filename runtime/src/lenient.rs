@@ -15,6 +15,21 @@ pub fn option_f64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f
     deserializer.deserialize_any(NumberVisitor::<f64>::default())
 }
 
+/// An `i64` from a number or a string holding one: an enum's value in a reply.
+pub fn i64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    option_i64(deserializer)?.ok_or_else(|| {
+        serde::de::Error::invalid_value(Unexpected::Other("null or \"\""), &"an integer")
+    })
+}
+
+/// An optional integer enum (anything `From<i64>`) from a number, a string holding one,
+/// `""` or `null`.
+pub fn option_enum<'de, D: Deserializer<'de>, T: From<i64>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    Ok(option_i64(deserializer)?.map(T::from))
+}
+
 #[derive(Default)]
 struct NumberVisitor<T>(std::marker::PhantomData<T>);
 
@@ -134,5 +149,59 @@ mod tests {
         );
         assert!(decode(r#"{"n": [1]}"#).is_err());
         assert!(decode(r#"{"n": 18446744073709551615}"#).is_err());
+    }
+
+    /// An integer enum as the generator writes one.
+    #[derive(Debug, PartialEq)]
+    enum Level {
+        Male,
+        Unknown(i64),
+    }
+
+    impl From<i64> for Level {
+        fn from(value: i64) -> Self {
+            match value {
+                1 => Self::Male,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Level {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            super::i64(deserializer).map(Self::from)
+        }
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Levels {
+        #[serde(default, deserialize_with = "super::option_enum")]
+        level: Option<Level>,
+        #[serde(default)]
+        levels: Vec<Level>,
+    }
+
+    #[test]
+    fn integer_enums_take_numbers_strings_and_unknown_values() {
+        let decode = |json: &str| serde_json::from_str::<Levels>(json).map_err(|e| e.to_string());
+        assert_eq!(
+            decode(r#"{"level": "1", "levels": [1, "7", -2]}"#),
+            Ok(Levels {
+                level: Some(Level::Male),
+                levels: vec![Level::Male, Level::Unknown(7), Level::Unknown(-2)]
+            })
+        );
+        assert_eq!(
+            decode(r#"{"level": ""}"#),
+            Ok(Levels {
+                level: None,
+                levels: vec![]
+            })
+        );
+        assert_eq!(
+            decode(r#"{"levels": [null]}"#).unwrap_err(),
+            "invalid value: null or \"\", expected an integer at line 1 column 17"
+        );
+        assert!(decode(r#"{"level": "male"}"#).is_err());
     }
 }

@@ -8,6 +8,7 @@ use quote::{format_ident, quote};
 
 use super::EmitError;
 use super::docs::{doc_attrs, field_doc, inner_doc_attrs};
+use super::enums::shape_of;
 use super::naming::{camel, ident, shouty, snake};
 use super::shared::Shared;
 use super::types::{Side, Types, form_file, member_names, value_checks};
@@ -187,14 +188,19 @@ pub fn module(spec: &Spec, shared: &Shared) -> Result<TokenStream, EmitError> {
     let paging = paging_impls(spec, &names, &params, &body_params, &mut types)?;
     let errors = error_items(spec);
     let structs = types.into_items();
+    let method = names.method.to_string();
+    let resource = camel(resource_of(spec));
+    // rustdoc cannot resolve a link to a raw identifier (`r#move`): link the resource.
+    let target = match method.strip_prefix("r#") {
+        Some(_) => format!("super::{resource}"),
+        None => format!("super::{resource}::{method}"),
+    };
     let module_doc = inner_doc_attrs(&format!(
-        "{} — `{} {}`.\n\nTypes for [`{}`](super::{}::{}).",
+        "{} — `{} {}`.\n\nTypes for [`{}`]({target}).",
         spec.title,
         spec.http.method,
         spec.http.path,
-        names.method.to_string().trim_start_matches("r#"),
-        camel(resource_of(spec)),
-        names.method,
+        method.trim_start_matches("r#"),
     ));
     Ok(quote! {
         #module_doc
@@ -367,9 +373,10 @@ fn param_doc(param: &Param) -> String {
 
 /// A positional argument of `builder(…)` and the expression that stores it.
 fn argument(member: &Ident, field: &Field, ty: &TokenStream) -> (TokenStream, TokenStream) {
-    if field.ty == FieldType::String {
+    // Enums take their wire value too (`"open_id"`, `1`), or a variant.
+    if field.ty == FieldType::String || shape_of(field).is_some() {
         (
-            quote! { #member: impl Into<String> },
+            quote! { #member: impl Into<#ty> },
             quote! { #member.into() },
         )
     } else {

@@ -6,6 +6,7 @@
 
 mod docs;
 mod endpoint;
+mod enums;
 mod files;
 pub mod naming;
 mod shared;

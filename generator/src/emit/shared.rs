@@ -10,6 +10,7 @@ use quote::quote;
 
 use super::EmitError;
 use super::endpoint::is_multipart;
+use super::enums::{EnumShape, shape_of};
 use super::naming::camel;
 use super::types::{PRELUDE, Side, Types, element_of, value_of};
 use crate::spec::{Field, FieldType, Spec};
@@ -23,6 +24,8 @@ pub struct Shared {
     pub types: BTreeMap<String, (Side, Vec<Field>)>,
     /// Shared request types that have a `validate` method.
     pub validating: HashSet<String>,
+    /// Enum name → its values and the wire name of a field that has them.
+    pub enums: BTreeMap<String, (EnumShape, String)>,
 }
 
 impl Shared {
@@ -33,6 +36,12 @@ impl Shared {
             .then(|| format!("{}::{name}", self.module_path))
     }
 
+    /// The shared enum's path, when `name` with these values is shared.
+    pub fn enum_path_of(&self, name: &str, shape: &EnumShape) -> Option<String> {
+        let (shared_shape, _) = self.enums.get(name)?;
+        (shared_shape == shape).then(|| format!("{}::{name}", self.module_path))
+    }
+
     /// Whether the type at `path` (from [`Shared::path_of`]) has a `validate` method.
     pub fn validates(&self, path: &str) -> bool {
         path.strip_prefix(&self.module_path)
@@ -41,15 +50,16 @@ impl Shared {
     }
 }
 
-/// Every nested object type the endpoints of one service would define, by the name the
-/// emitter would give it; those used by two or more endpoints with the same fields (and,
+/// Every nested object type and enum the endpoints of one service would define, by the
+/// name the emitter would give it; those used by two or more endpoints the same way (and,
 /// for each name, only the most used shape) are shared.
 pub fn collect(specs: &[&Spec], module_path: String) -> Shared {
     type Shape = (Side, Vec<Field>);
     // Fields hold JSON examples, which cannot be hashed: their JSON text is the key.
     let mut users: HashMap<(String, u8, String), (Shape, BTreeSet<&str>)> = HashMap::new();
+    let mut enum_users: HashMap<(String, EnumShape), (String, BTreeSet<&str>)> = HashMap::new();
     for spec in specs {
-        let mut seen = Vec::new();
+        let mut seen = Seen::default();
         let params = spec
             .path_params
             .iter()
@@ -66,7 +76,14 @@ pub fn collect(specs: &[&Spec], module_path: String) -> Shared {
         for field in spec.response.iter().flat_map(|r| &r.fields) {
             walk(field, Side::Response, &mut seen);
         }
-        for (name, side, fields) in seen {
+        for (name, shape, wire) in seen.enums {
+            enum_users
+                .entry((name, shape))
+                .or_insert_with(|| (wire, BTreeSet::new()))
+                .1
+                .insert(spec.id.as_str());
+        }
+        for (name, side, fields) in seen.structs {
             let key = (
                 name,
                 side as u8,
@@ -106,17 +123,53 @@ pub fn collect(specs: &[&Spec], module_path: String) -> Shared {
         .filter(|(_, (side, fields))| *side == Side::Request && fields.iter().any(checked))
         .map(|(name, _)| name.clone())
         .collect();
+    let enums = shared_enums(enum_users, &types);
     Shared {
         module_path,
         types,
         validating,
+        enums,
     }
+}
+
+/// Per enum name, the values most endpoints use, when two or more do; a name a shared
+/// struct has is left to the struct.
+fn shared_enums(
+    users: HashMap<(String, EnumShape), (String, BTreeSet<&str>)>,
+    structs: &BTreeMap<String, (Side, Vec<Field>)>,
+) -> BTreeMap<String, (EnumShape, String)> {
+    let mut candidates: Vec<(String, EnumShape, String, usize)> = users
+        .into_iter()
+        .map(|((name, shape), (wire, endpoints))| (name, shape, wire, endpoints.len()))
+        .filter(|(name, _, _, count)| {
+            *count >= 2
+                && !structs.contains_key(name)
+                && !PRELUDE.contains(&name.as_str())
+                && name != "Models"
+        })
+        .collect();
+    // A stable order, so the same pages always share the same enums.
+    candidates.sort_by(|a, b| {
+        (&a.0, usize::MAX - a.3, format!("{:?}", a.1)).cmp(&(
+            &b.0,
+            usize::MAX - b.3,
+            format!("{:?}", b.1),
+        ))
+    });
+    let mut enums = BTreeMap::new();
+    for (name, shape, wire, _) in candidates {
+        enums.entry(name).or_insert((shape, wire));
+    }
+    enums
 }
 
 /// Whether a request field's value is checked before sending, so the struct holding it
 /// gets a `validate` method (the same rules `types::value_checks` writes checks for).
 fn checked(field: &Field) -> bool {
     let r = &field.rules;
+    if shape_of(field).is_some() {
+        return false;
+    }
     match field.ty {
         FieldType::String => {
             r.min_length.is_some() || r.max_length.is_some() || r.pattern.is_some()
@@ -125,24 +178,32 @@ fn checked(field: &Field) -> bool {
         FieldType::Array => {
             r.min_items.is_some()
                 || r.max_items.is_some()
-                || field.items.as_deref().is_some_and(checked)
+                || element_of(field).as_ref().is_some_and(checked)
         }
         FieldType::Object => field.fields.iter().any(checked),
         _ => false,
     }
 }
 
-/// `<service>/models.rs`: the shared structs, `None` when the service has none.
+/// `<service>/models.rs`: the shared structs and enums, `None` when the service has none.
 pub fn models_items(shared: &Shared, service: &str) -> Result<Option<TokenStream>, EmitError> {
-    if shared.types.is_empty() {
+    if shared.types.is_empty() && shared.enums.is_empty() {
         return Ok(None);
     }
-    let names: Vec<&str> = shared.types.keys().map(String::as_str).collect();
+    let names: Vec<&str> = shared
+        .types
+        .keys()
+        .chain(shared.enums.keys())
+        .map(String::as_str)
+        .collect();
     let id = format!("{service} models");
     let mut types = Types::new(&id, &names, shared);
     for (name, (side, fields)) in &shared.types {
         let doc = format!("`{name}`, as several `{service}` endpoints spell it.");
         types.define_named(name, &doc, fields, *side)?;
+    }
+    for (name, (shape, wire)) in &shared.enums {
+        types.define_enum_named(name, wire, shape);
     }
     let doc = format!(
         "Types that several `{service}` endpoints share: one type where their fields agree."
@@ -151,11 +212,26 @@ pub fn models_items(shared: &Shared, service: &str) -> Result<Option<TokenStream
     Ok(Some(quote! { #![doc = #doc] #items }))
 }
 
-/// The object types inside `field`, named as `Types::rust_type` names them.
-fn walk(field: &Field, side: Side, out: &mut Vec<(String, Side, Vec<Field>)>) {
+/// The types one endpoint would define.
+#[derive(Default)]
+struct Seen {
+    /// Name, side, fields.
+    structs: Vec<(String, Side, Vec<Field>)>,
+    /// Name, values, wire name.
+    enums: Vec<(String, EnumShape, String)>,
+}
+
+/// The object types and enums inside `field`, named as `Types::rust_type` names them.
+fn walk(field: &Field, side: Side, out: &mut Seen) {
+    if let Some(shape) = shape_of(field) {
+        out.enums
+            .push((camel(&field.name), shape, field.name.clone()));
+        return;
+    }
     match field.ty {
         FieldType::Object if !field.fields.is_empty() => {
-            out.push((camel(&field.name), side, field.fields.clone()));
+            out.structs
+                .push((camel(&field.name), side, field.fields.clone()));
             for child in &field.fields {
                 walk(child, side, out);
             }

@@ -533,7 +533,8 @@ fn dummy(field: &Field, krate: &proc_macro2::Ident) -> TokenStream {
             let text = dummy_text(field);
             quote! { #text }
         }
-        FieldType::Int => quote! { 1 },
+        // Typed, so it also goes into an `impl Into<SomeEnum>` argument.
+        FieldType::Int => quote! { 1i64 },
         FieldType::Int64 => quote! { #krate::runtime::Int64(1) },
         FieldType::Float => quote! { 1.0 },
         FieldType::Bool => quote! { true },

@@ -9,6 +9,7 @@ use quote::quote;
 
 use super::EmitError;
 use super::docs::{doc_attrs, field_doc};
+use super::enums::{EnumShape, enum_items, shape_of};
 use super::naming::{camel, ident, snake};
 use super::shared::Shared;
 use crate::spec::{Field, FieldType};
@@ -21,7 +22,15 @@ pub enum Side {
     Response,
 }
 
-/// The structs of one endpoint module.
+/// A type name's definition in one module: two uses of a name agree only when their
+/// definitions are equal.
+#[derive(Debug, Clone, PartialEq)]
+enum Def {
+    Struct(Side, Vec<Field>),
+    Enum(EnumShape),
+}
+
+/// The structs and enums of one endpoint module.
 pub struct Types<'a> {
     /// Endpoint id, for error messages.
     endpoint: &'a str,
@@ -29,7 +38,7 @@ pub struct Types<'a> {
     shared: &'a Shared,
     /// Struct definitions in the order they were first named (parents before children).
     items: Vec<Option<TokenStream>>,
-    defined: HashMap<String, (Side, Vec<Field>)>,
+    defined: HashMap<String, Def>,
     /// Structs that got a `validate` method.
     validating: HashSet<String>,
 }
@@ -40,7 +49,7 @@ impl<'a> Types<'a> {
         let defined = reserved
             .iter()
             .chain(PRELUDE)
-            .map(|name| (name.to_string(), (Side::Request, Vec::new())))
+            .map(|name| (name.to_string(), Def::Struct(Side::Request, Vec::new())))
             .collect();
         Types {
             endpoint,
@@ -70,7 +79,7 @@ impl<'a> Types<'a> {
         side: Side,
     ) -> Result<Ident, EmitError> {
         self.defined
-            .insert(name.to_string(), (side, fields.to_vec()));
+            .insert(name.to_string(), Def::Struct(side, fields.to_vec()));
         self.write_struct(name, doc, fields, side, Shape::Json)
     }
 
@@ -82,8 +91,10 @@ impl<'a> Types<'a> {
         doc: &str,
         fields: &[Field],
     ) -> Result<Ident, EmitError> {
-        self.defined
-            .insert(name.to_string(), (Side::Request, fields.to_vec()));
+        self.defined.insert(
+            name.to_string(),
+            Def::Struct(Side::Request, fields.to_vec()),
+        );
         self.write_struct(name, doc, fields, Side::Request, Shape::Form)
     }
 
@@ -130,17 +141,64 @@ impl<'a> Types<'a> {
         fields: &[Field],
         side: Side,
     ) -> Result<Ident, EmitError> {
+        let (name, new) = self.claim(preferred, parent, Def::Struct(side, fields.to_vec()))?;
+        if new {
+            return self.write_struct(&name, doc, fields, side, Shape::Json);
+        }
+        Ok(Ident::new(&name, Span::call_site()))
+    }
+
+    /// The enum of a field with documented values: the service's shared one when it is
+    /// one, else an enum here (reused when the same values come back).
+    fn define_enum(
+        &mut self,
+        field: &Field,
+        shape: EnumShape,
+        parent: &str,
+    ) -> Result<TokenStream, EmitError> {
+        let preferred = camel(&field.name);
+        if let Some(path) = self.shared.enum_path_of(&preferred, &shape) {
+            return path.parse().map_err(|_| {
+                EmitError::new(self.endpoint, format!("bad shared type path `{path}`"))
+            });
+        }
+        let (name, new) = self.claim(&preferred, parent, Def::Enum(shape.clone()))?;
+        if new {
+            self.write_enum(&name, &field.name, &shape);
+        }
+        let ident = Ident::new(&name, Span::call_site());
+        Ok(quote! { #ident })
+    }
+
+    /// Define an enum with exactly the name given (shared enums).
+    pub fn define_enum_named(&mut self, name: &str, wire_name: &str, shape: &EnumShape) {
+        self.defined
+            .insert(name.to_string(), Def::Enum(shape.clone()));
+        self.write_enum(name, wire_name, shape);
+    }
+
+    fn write_enum(&mut self, name: &str, wire_name: &str, shape: &EnumShape) {
+        self.items.push(Some(enum_items(name, wire_name, shape)));
+    }
+
+    /// A name for `def`: the preferred one, else prefixed by the parent type, else
+    /// numbered. `true` when the name is new (the caller writes its definition); `false`
+    /// when the same definition already has it.
+    fn claim(
+        &mut self,
+        preferred: &str,
+        parent: &str,
+        def: Def,
+    ) -> Result<(String, bool), EmitError> {
         let mut candidates = vec![preferred.to_string(), format!("{parent}{preferred}")];
         candidates.extend((2..).take(100).map(|n| format!("{parent}{preferred}{n}")));
         for name in candidates {
             match self.defined.get(&name) {
-                Some((s, f)) if *s == side && f == fields => {
-                    return Ok(Ident::new(&name, Span::call_site()));
-                }
+                Some(existing) if *existing == def => return Ok((name, false)),
                 Some(_) => continue,
                 None => {
-                    self.defined.insert(name.clone(), (side, fields.to_vec()));
-                    return self.write_struct(&name, doc, fields, side, Shape::Json);
+                    self.defined.insert(name.clone(), def);
+                    return Ok((name, true));
                 }
             }
         }
@@ -247,6 +305,9 @@ impl<'a> Types<'a> {
         side: Side,
     ) -> Result<(TokenStream, Option<String>), EmitError> {
         let plain = |ty: TokenStream| Ok((ty, None));
+        if let Some(shape) = shape_of(field) {
+            return Ok((self.define_enum(field, shape, parent)?, None));
+        }
         match field.ty {
             FieldType::String => plain(quote! { String }),
             FieldType::Int => plain(quote! { i64 }),
@@ -306,6 +367,11 @@ pub fn value_checks(field: &Field, nested_validates: bool, v: TokenStream) -> Op
         Some(x) => quote! { Some(#x) },
         None => quote! { None },
     };
+    if shape_of(field).is_some() {
+        // The value is one of the listed ones (or a new one): lengths and patterns are
+        // the documented values' business.
+        return None;
+    }
     match field.ty {
         FieldType::String => {
             if r.min_length.is_some() || r.max_length.is_some() {
@@ -333,8 +399,7 @@ pub fn value_checks(field: &Field, nested_validates: bool, v: TokenStream) -> Op
                     quote! { feishu_runtime::validate::items(#name, #v.len(), #min, #max)?; },
                 );
             }
-            if let Some(items) = &field.items {
-                let mut element = (**items).clone();
+            if let Some(mut element) = element_of(field) {
                 element.name = format!("{name}[]");
                 if let Some(check) = value_checks(&element, nested_validates, quote! { item }) {
                     checks.push(quote! { for item in #v { #check } });
@@ -352,6 +417,9 @@ pub fn value_checks(field: &Field, nested_validates: bool, v: TokenStream) -> Op
 /// Numbers in replies also decode from strings (`"42"`) and `""`, which Feishu sends
 /// where its pages say number.
 fn lenient_number(field: &Field, side: Side) -> Option<&'static str> {
+    if let Some(EnumShape::Int(_)) = shape_of(field) {
+        return (side == Side::Response).then_some("feishu_runtime::lenient::option_enum");
+    }
     match (side, field.ty) {
         (Side::Response, FieldType::Int) => Some("feishu_runtime::lenient::option_i64"),
         (Side::Response, FieldType::Float) => Some("feishu_runtime::lenient::option_f64"),
@@ -382,6 +450,7 @@ pub fn form_file(field: &Field) -> Option<TokenStream> {
 /// Names generated code uses unqualified; a struct of one of these names would shadow them.
 pub const PRELUDE: &[&str] = &[
     "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err", "Default", "Self",
+    "From",
 ];
 
 /// Each field with its Rust member name: snake case, unique within the struct (`userId`
@@ -424,10 +493,13 @@ fn object_doc(field: &Field) -> String {
 }
 
 /// An array field's element as a field of its own, named for one item (`items` → `item`):
-/// the name its struct gets when it is an object.
+/// the name its struct or enum gets. Values listed on the array are its elements' values.
 pub fn element_of(field: &Field) -> Option<Field> {
     let mut element = (**field.items.as_ref()?).clone();
     element.name = singular(&field.name);
+    if element.enum_values.is_empty() {
+        element.enum_values = field.enum_values.clone();
+    }
     Some(element)
 }
 

@@ -22,7 +22,7 @@ pub struct ListRequest {
     /// Example: `open_id`.
     ///
     /// Query parameter `user_id_type`.
-    pub user_id_type: Option<String>,
+    pub user_id_type: Option<UserIdType>,
     /// 群组排序方式
     ///
     /// Values:
@@ -34,7 +34,7 @@ pub struct ListRequest {
     /// Example: `ByCreateTimeAsc`.
     ///
     /// Query parameter `sort_type`.
-    pub sort_type: Option<String>,
+    pub sort_type: Option<SortType>,
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Example: `dmJCRHhpd3JRbGV1VEVNRFFyTitRWDY5ZFkybmYrMEUwMUFYT0VMMWdENEtuYUhsNUxGMDIwemtvdE5ORjBNQQ==`.
@@ -127,7 +127,7 @@ impl ListRequestBuilder {
     /// Example: `open_id`.
     ///
     /// Query parameter `user_id_type`.
-    pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
+    pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.request.user_id_type = Some(user_id_type.into());
         self
     }
@@ -143,7 +143,7 @@ impl ListRequestBuilder {
     /// Example: `ByCreateTimeAsc`.
     ///
     /// Query parameter `sort_type`.
-    pub fn sort_type(mut self, sort_type: impl Into<String>) -> Self {
+    pub fn sort_type(mut self, sort_type: impl Into<SortType>) -> Self {
         self.request.sort_type = Some(sort_type.into());
         self
     }
@@ -180,12 +180,13 @@ impl ListRequestBuilder {
 /// The `data` of a successful reply to [`ListRequest`].
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResponse {
+    /// 群列表
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Item>>,
-    /// Example: `dmJCRHhpd3JRbGV1VEVNRFFyTitRWDY5ZFkybmYrMEUwMUFYT0VMMWdENEtuYUhsNUxGMDIwemtvdE5ORjBNQQ==`.
+    /// 分页标记，当 has_more 为 true 时，会同时返回新的 page_token
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// Example: `false`.
+    /// 是否还有更多项
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
 }
@@ -193,33 +194,252 @@ pub struct ListResponse {
 /// The `item` object.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Item {
-    /// Example: `oc_a0553eda9014c201e6969b478895c230`.
+    /// 群组 ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat_id: Option<String>,
-    /// Example: `https://p3-lark-file.byteimg.com/img/lark-avatar-staging/default-avatar_44ae0ca3-e140-494b-956f-78091e348435~100x100.jpg`.
+    /// 群头像 URL
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
-    /// Example: `测试群名称`.
+    /// 群名称
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Example: `测试群描述`.
+    /// 群描述
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Example: `ou_7d8a6e6df7621556ce0d21922b676706ccs`.
+    /// 群主 ID，ID 类型与查询参数 user_id_type 一致
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
-    /// Example: `open_id`.
+    /// 群主 ID 类型
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id_type: Option<String>,
-    /// Example: `false`.
+    /// 是否是外部群
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external: Option<bool>,
-    /// Example: `736588c9260f175e`.
+    /// 租户 Key
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_key: Option<String>,
-    /// Example: `normal`.
+    /// 群状态
+    ///
+    /// Values:
+    /// - `normal`: 正常
+    /// - `dissolved`: 已解散
+    /// - `dissolved_save`: 已解散（保留）
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chat_status: Option<String>,
+    pub chat_status: Option<ChatStatus>,
+}
+
+/// The values of `chat_status` the documentation lists, and [`ChatStatus::Unknown`] for any other.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ChatStatus {
+    /// `normal`: 正常
+    Normal,
+    /// `dissolved`: 已解散
+    Dissolved,
+    /// `dissolved_save`: 已解散（保留）
+    DissolvedSave,
+    /// A value the documentation does not list, kept as sent.
+    Unknown(String),
+}
+
+impl ChatStatus {
+    /// The value as it goes on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Normal => "normal",
+            Self::Dissolved => "dissolved",
+            Self::DissolvedSave => "dissolved_save",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ChatStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "normal" => Self::Normal,
+            "dissolved" => Self::Dissolved,
+            "dissolved_save" => Self::DissolvedSave,
+            _ => Self::Unknown(value.to_string()),
+        }
+    }
+}
+
+impl From<String> for ChatStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "normal" => Self::Normal,
+            "dissolved" => Self::Dissolved,
+            "dissolved_save" => Self::DissolvedSave,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Default for ChatStatus {
+    fn default() -> Self {
+        Self::from("")
+    }
+}
+
+impl std::fmt::Display for ChatStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ChatStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+/// The values of `user_id_type` the documentation lists, and [`UserIdType::Unknown`] for any other.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum UserIdType {
+    /// `open_id`: 以 open_id 来识别用户
+    OpenId,
+    /// `union_id`: 以 union_id 来识别用户
+    UnionId,
+    /// `user_id`: 以 user_id 来识别用户
+    UserId,
+    /// A value the documentation does not list, kept as sent.
+    Unknown(String),
+}
+
+impl UserIdType {
+    /// The value as it goes on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OpenId => "open_id",
+            Self::UnionId => "union_id",
+            Self::UserId => "user_id",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for UserIdType {
+    fn from(value: &str) -> Self {
+        match value {
+            "open_id" => Self::OpenId,
+            "union_id" => Self::UnionId,
+            "user_id" => Self::UserId,
+            _ => Self::Unknown(value.to_string()),
+        }
+    }
+}
+
+impl From<String> for UserIdType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "open_id" => Self::OpenId,
+            "union_id" => Self::UnionId,
+            "user_id" => Self::UserId,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Default for UserIdType {
+    fn default() -> Self {
+        Self::from("")
+    }
+}
+
+impl std::fmt::Display for UserIdType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for UserIdType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserIdType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+/// The values of `sort_type` the documentation lists, and [`SortType::Unknown`] for any other.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SortType {
+    /// `ByCreateTimeAsc`: 按群组创建时间升序排列
+    ByCreateTimeAsc,
+    /// `ByActiveTimeDesc`: 按群组活跃时间降序排列
+    ByActiveTimeDesc,
+    /// A value the documentation does not list, kept as sent.
+    Unknown(String),
+}
+
+impl SortType {
+    /// The value as it goes on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ByCreateTimeAsc => "ByCreateTimeAsc",
+            Self::ByActiveTimeDesc => "ByActiveTimeDesc",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for SortType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ByCreateTimeAsc" => Self::ByCreateTimeAsc,
+            "ByActiveTimeDesc" => Self::ByActiveTimeDesc,
+            _ => Self::Unknown(value.to_string()),
+        }
+    }
+}
+
+impl From<String> for SortType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "ByCreateTimeAsc" => Self::ByCreateTimeAsc,
+            "ByActiveTimeDesc" => Self::ByActiveTimeDesc,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Default for SortType {
+    fn default() -> Self {
+        Self::from("")
+    }
+}
+
+impl std::fmt::Display for SortType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for SortType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SortType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
 }
 
 impl feishu_runtime::PageRequest for ListRequest {

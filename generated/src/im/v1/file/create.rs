@@ -19,7 +19,7 @@ impl CreateRequest {
     ///
     /// Required: `file_type`, `file_name`, `file`.
     pub fn builder(
-        file_type: impl Into<String>,
+        file_type: impl Into<FileType>,
         file_name: impl Into<String>,
         file: feishu_runtime::FileUpload,
     ) -> CreateRequestBuilder {
@@ -114,7 +114,7 @@ pub struct CreateRequestBody {
     /// - `stream`: 其他类型的文件
     ///
     /// Example: `pdf`.
-    pub file_type: String,
+    pub file_type: FileType,
     /// 带后缀的文件名
     ///
     /// Checked before sending: 1 to 250 characters.
@@ -139,6 +139,99 @@ impl CreateRequestBody {
             feishu_runtime::validate::length("file_name", v, Some(1), Some(250))?;
         }
         Ok(())
+    }
+}
+
+/// The values of `file_type` the documentation lists, and [`FileType::Unknown`] for any other.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum FileType {
+    /// `opus`: OPUS 音频文件
+    Opus,
+    /// `mp4`: MP4 视频文件
+    Mp4,
+    /// `pdf`: PDF 文件
+    Pdf,
+    /// `doc`: Word 文件
+    Doc,
+    /// `xls`: Excel 文件
+    Xls,
+    /// `ppt`: PowerPoint 文件
+    Ppt,
+    /// `stream`: 其他类型的文件
+    Stream,
+    /// A value the documentation does not list, kept as sent.
+    Unknown(String),
+}
+
+impl FileType {
+    /// The value as it goes on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Opus => "opus",
+            Self::Mp4 => "mp4",
+            Self::Pdf => "pdf",
+            Self::Doc => "doc",
+            Self::Xls => "xls",
+            Self::Ppt => "ppt",
+            Self::Stream => "stream",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for FileType {
+    fn from(value: &str) -> Self {
+        match value {
+            "opus" => Self::Opus,
+            "mp4" => Self::Mp4,
+            "pdf" => Self::Pdf,
+            "doc" => Self::Doc,
+            "xls" => Self::Xls,
+            "ppt" => Self::Ppt,
+            "stream" => Self::Stream,
+            _ => Self::Unknown(value.to_string()),
+        }
+    }
+}
+
+impl From<String> for FileType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "opus" => Self::Opus,
+            "mp4" => Self::Mp4,
+            "pdf" => Self::Pdf,
+            "doc" => Self::Doc,
+            "xls" => Self::Xls,
+            "ppt" => Self::Ppt,
+            "stream" => Self::Stream,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Default for FileType {
+    fn default() -> Self {
+        Self::from("")
+    }
+}
+
+impl std::fmt::Display for FileType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for FileType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FileType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
     }
 }
 
