@@ -1,7 +1,9 @@
-//! `cargo xtask codegen [--check]` and `cargo xtask parse <FILE|DIR>... --out <DIR>`.
+//! `cargo xtask codegen [--check]`, `cargo xtask parse <FILE|DIR>... --out <DIR>`, and the
+//! benchmarks `bench` and `build-bench`.
 
 mod bench;
 mod big_pages;
+mod build_bench;
 mod codegen;
 mod files;
 mod pages;
@@ -46,6 +48,24 @@ enum Command {
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
     },
+    /// Generate a crate from --pages and time `cargo check` (and with --release, `cargo
+    /// build --release`) of it, of one service alone and of openlark, side by side.
+    BuildBench {
+        #[arg(long, num_args = 1.., required = true)]
+        pages: Vec<PathBuf>,
+        /// Scratch directory: the generated crate, the openlark probe crate, one target dir.
+        #[arg(long)]
+        work: PathBuf,
+        /// The service built alone.
+        #[arg(long, default_value = "im")]
+        service: String,
+        /// The openlark version to compare with.
+        #[arg(long, default_value = "0.21.0")]
+        openlark: String,
+        /// Also time release builds.
+        #[arg(long)]
+        release: bool,
+    },
     /// Parse pages (files or directories of .md) into YAML specs plus report.json in --out.
     Parse {
         #[arg(required = true)]
@@ -81,6 +101,19 @@ fn main() -> ExitCode {
             deny_warnings,
         } => parse_cmd::run(&inputs, &out, deny_warnings),
         Command::Bench { inputs } => bench::run(&inputs),
+        Command::BuildBench {
+            pages,
+            work,
+            service,
+            openlark,
+            release,
+        } => build_bench::run(&build_bench::Options {
+            pages,
+            work,
+            service,
+            openlark,
+            release,
+        }),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -1,0 +1,329 @@
+//! `cargo xtask build-bench`: what the whole-corpus crate costs to generate and to build,
+//! beside openlark (the hand-written SDK on crates.io), measured in one run on one machine
+//! so the ratios hold even where the machine is noisy.
+//!
+//! Every build shares one target directory, so dependencies both sides use (tokio,
+//! reqwest, serde…) are built once, by whichever build comes first. The fair comparison is
+//! therefore the time spent in each side's own crates, read from cargo's `--timings`
+//! report; wall times are printed beside it.
+
+use std::collections::BTreeSet;
+use std::error::Error;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use serde_json::Value;
+
+/// One build to time.
+struct Build {
+    label: String,
+    dir: PathBuf,
+    args: Vec<String>,
+    /// Whether a compiled unit (a crate name) belongs to the side being measured.
+    own: fn(&str) -> bool,
+    endpoints: usize,
+}
+
+/// What one build cost.
+struct Timing {
+    wall_s: f64,
+    own_s: f64,
+    own_units: usize,
+}
+
+pub struct Options {
+    pub pages: Vec<PathBuf>,
+    pub work: PathBuf,
+    pub service: String,
+    pub openlark: String,
+    pub release: bool,
+}
+
+pub fn run(options: &Options) -> Result<bool, Box<dyn Error>> {
+    fs::create_dir_all(&options.work)?;
+    let work = options.work.canonicalize()?;
+    let ours = work.join("feishu-api");
+    let started = Instant::now();
+    let complete = crate::standalone::run(&options.pages, &ours, false)?;
+    let generation_s = started.elapsed().as_secs_f64();
+    let (our_endpoints, our_lines, our_bytes) = our_size(&ours)?;
+    let probe = openlark_probe(&work, &options.openlark)?;
+
+    let target = work.join("target");
+    let mut builds = [
+        Build {
+            label: format!("feishu-api, `{}` only", options.service),
+            dir: ours.clone(),
+            args: vec![
+                "--no-default-features".into(),
+                "--features".into(),
+                options.service.clone(),
+            ],
+            own: |name| name == "feishu-api" || name == "feishu-runtime",
+            endpoints: service_endpoints(&ours, &options.service)?,
+        },
+        Build {
+            label: "feishu-api, `full` (every service)".into(),
+            dir: ours.clone(),
+            args: vec!["--features".into(), "full".into()],
+            own: |name| name == "feishu-api" || name == "feishu-runtime",
+            endpoints: our_endpoints,
+        },
+        Build {
+            label: format!("openlark {}, default features", options.openlark),
+            dir: probe.clone(),
+            args: vec![],
+            own: |name| name.starts_with("openlark"),
+            endpoints: 0,
+        },
+        Build {
+            label: format!("openlark {}, `full`", options.openlark),
+            dir: probe.clone(),
+            args: vec!["--features".into(), "full".into()],
+            own: |name| name.starts_with("openlark"),
+            endpoints: 0,
+        },
+    ];
+
+    let modes: &[&str] = if options.release {
+        &["check", "build"]
+    } else {
+        &["check"]
+    };
+    let mut rows = Vec::new();
+    for mode in modes {
+        for (i, build) in builds.iter_mut().enumerate() {
+            let timing = time_build(build, mode, &target)?;
+            if build.endpoints == 0 {
+                // openlark's endpoints: the distinct `/open-apis/…` paths in the crates
+                // this build compiled (known once it has been resolved).
+                build.endpoints = openlark_paths(&build.dir, &build.args)?;
+            }
+            eprintln!(
+                "{mode} {}: {:.1} s wall, {:.1} s in own crates",
+                build.label, timing.wall_s, timing.own_s
+            );
+            rows.push((i, *mode, timing));
+        }
+    }
+
+    println!(
+        "| build | endpoints | own crates | own-crate time (s) | wall (s) | ms per endpoint |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    for (i, mode, t) in &rows {
+        let build = &builds[*i];
+        let what = if *mode == "check" {
+            "`cargo check`"
+        } else {
+            "`cargo build --release`"
+        };
+        println!(
+            "| {what}: {} | {} | {} | {:.1} | {:.1} | {:.1} |",
+            build.label,
+            build.endpoints,
+            t.own_units,
+            t.own_s,
+            t.wall_s,
+            1000.0 * t.own_s / build.endpoints.max(1) as f64
+        );
+    }
+    println!();
+    println!(
+        "Generation (parse + emit + format + write, in this process): {generation_s:.2} s for {our_endpoints} endpoints; \
+         generated source {:.1} MB, {our_lines} lines.",
+        our_bytes as f64 / 1e6
+    );
+    Ok(complete)
+}
+
+/// Run one build with `--timings` and read how long its own crates took.
+fn time_build(build: &Build, mode: &str, target: &Path) -> Result<Timing, Box<dyn Error>> {
+    let mut command = Command::new(env!("CARGO"));
+    command.arg(mode);
+    if mode == "build" {
+        command.arg("--release");
+    }
+    command
+        .args(&build.args)
+        .arg("--timings")
+        .current_dir(&build.dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_INCREMENTAL", "0")
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        // Our own crate is regenerated, not edited: build it from scratch every time.
+        .env_remove("RUSTFLAGS");
+    clean_own(build, target)?;
+    let started = Instant::now();
+    let status = command.status()?;
+    let wall_s = started.elapsed().as_secs_f64();
+    if !status.success() {
+        return Err(format!("`cargo {mode}` of {} failed", build.label).into());
+    }
+    let report = fs::read_to_string(target.join("cargo-timings/cargo-timing.html"))?;
+    let units = unit_data(&report)?;
+    let own: Vec<&Value> = units
+        .iter()
+        .filter(|u| u["name"].as_str().is_some_and(build.own))
+        .collect();
+    Ok(Timing {
+        wall_s,
+        own_s: own.iter().filter_map(|u| u["duration"].as_f64()).sum(),
+        own_units: own.len(),
+    })
+}
+
+/// Remove the side's own compiled crates, so each build compiles them (dependencies
+/// stay built).
+fn clean_own(build: &Build, target: &Path) -> Result<(), Box<dyn Error>> {
+    let metadata = metadata(&build.dir, &build.args)?;
+    let packages: BTreeSet<&str> = metadata["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["name"].as_str())
+        .filter(|name| (build.own)(name))
+        .collect();
+    let mut command = Command::new(env!("CARGO"));
+    command
+        .arg("clean")
+        .current_dir(&build.dir)
+        .env("CARGO_TARGET_DIR", target);
+    for package in &packages {
+        command.args(["--package", package]);
+    }
+    if packages.is_empty() || !command.status()?.success() {
+        return Err(format!("could not clean the crates of {}", build.label).into());
+    }
+    Ok(())
+}
+
+fn metadata(dir: &Path, args: &[String]) -> Result<Value, Box<dyn Error>> {
+    let output = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1"])
+        .args(args)
+        .current_dir(dir)
+        .output()?;
+    if !output.status.success() {
+        return Err(format!(
+            "`cargo metadata` in {} failed: {}",
+            dir.display(),
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    Ok(serde_json::from_slice(&output.stdout)?)
+}
+
+/// The `UNIT_DATA` array in cargo's timings HTML: one object per compiled unit, with
+/// `name` and `duration` (seconds).
+fn unit_data(html: &str) -> Result<Vec<Value>, Box<dyn Error>> {
+    let start = html
+        .find("const UNIT_DATA = ")
+        .ok_or("no UNIT_DATA in cargo's timings report")?
+        + "const UNIT_DATA = ".len();
+    let mut stream = serde_json::Deserializer::from_str(&html[start..]).into_iter::<Value>();
+    match stream.next() {
+        Some(Ok(Value::Array(units))) => Ok(units),
+        _ => Err("UNIT_DATA is not a JSON array".into()),
+    }
+}
+
+/// A crate whose only job is to depend on openlark, with openlark's `full` as a feature.
+fn openlark_probe(work: &Path, version: &str) -> Result<PathBuf, Box<dyn Error>> {
+    let dir = work.join("openlark-probe");
+    fs::create_dir_all(dir.join("src"))?;
+    fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"openlark-probe\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [features]\nfull = [\"openlark/full\"]\n\n[dependencies]\nopenlark = \"={version}\"\n\n[workspace]\n"
+        ),
+    )?;
+    fs::write(dir.join("src/lib.rs"), "pub use openlark;\n")?;
+    Ok(dir)
+}
+
+/// The distinct `/open-apis/…` path literals in the openlark crates a build compiles.
+fn openlark_paths(dir: &Path, args: &[String]) -> Result<usize, Box<dyn Error>> {
+    let metadata = metadata(dir, args)?;
+    let resolved: BTreeSet<&str> = metadata["resolve"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|n| n["id"].as_str())
+        .collect();
+    let mut paths = BTreeSet::new();
+    for package in metadata["packages"].as_array().into_iter().flatten() {
+        let name = package["name"].as_str().unwrap_or_default();
+        let id = package["id"].as_str().unwrap_or_default();
+        if !name.starts_with("openlark") || !resolved.contains(id) {
+            continue;
+        }
+        let manifest = PathBuf::from(package["manifest_path"].as_str().unwrap_or_default());
+        if let Some(root) = manifest.parent() {
+            collect_paths(&root.join("src"), &mut paths)?;
+        }
+    }
+    Ok(paths.len())
+}
+
+fn collect_paths(dir: &Path, out: &mut BTreeSet<String>) -> Result<(), Box<dyn Error>> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_paths(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = fs::read_to_string(&path)?;
+            for piece in text.split("\"/open-apis/").skip(1) {
+                if let Some(end) = piece.find('"') {
+                    out.insert(piece[..end].to_string());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Endpoints (one `into_api_request` each), lines and bytes of the generated crate.
+fn our_size(root: &Path) -> Result<(usize, usize, u64), Box<dyn Error>> {
+    let mut totals = (0, 0, 0);
+    for file in rust_files(&root.join("src"))? {
+        let text = fs::read_to_string(&file)?;
+        totals.0 += text.matches("pub fn into_api_request(").count();
+        totals.1 += text.lines().count();
+        totals.2 += text.len() as u64;
+    }
+    Ok(totals)
+}
+
+fn service_endpoints(root: &Path, service: &str) -> Result<usize, Box<dyn Error>> {
+    let mut count = 0;
+    for file in rust_files(&root.join("src").join(service))? {
+        count += fs::read_to_string(&file)?
+            .matches("pub fn into_api_request(")
+            .count();
+    }
+    Ok(count)
+}
+
+fn rust_files(dir: &Path) -> Result<Vec<PathBuf>, Box<dyn Error>> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            out.extend(rust_files(&path)?);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    Ok(out)
+}
