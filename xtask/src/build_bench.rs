@@ -242,7 +242,7 @@ fn openlark_probe(work: &Path, version: &str) -> Result<PathBuf, Box<dyn Error>>
              [features]\nfull = [\"openlark/full\"]\n\n[dependencies]\nopenlark = \"={version}\"\n\n[workspace]\n"
         ),
     )?;
-    fs::write(dir.join("src/lib.rs"), "pub use openlark;\n")?;
+    fs::write(dir.join("src/lib.rs"), "pub use open_lark;\n")?;
     Ok(dir)
 }
 

@@ -122,10 +122,7 @@ pub fn enum_items(name: &str, wire_name: &str, shape: &EnumShape) -> TokenStream
 
                 impl From<String> for #ty {
                     fn from(value: String) -> Self {
-                        match value.as_str() {
-                            #( #wire => Self::#variants, )*
-                            _ => Self::Unknown(value),
-                        }
+                        Self::from(value.as_str())
                     }
                 }
 

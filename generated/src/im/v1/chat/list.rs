@@ -266,12 +266,7 @@ impl From<&str> for ChatStatus {
 
 impl From<String> for ChatStatus {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "normal" => Self::Normal,
-            "dissolved" => Self::Dissolved,
-            "dissolved_save" => Self::DissolvedSave,
-            _ => Self::Unknown(value),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -339,12 +334,7 @@ impl From<&str> for UserIdType {
 
 impl From<String> for UserIdType {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "open_id" => Self::OpenId,
-            "union_id" => Self::UnionId,
-            "user_id" => Self::UserId,
-            _ => Self::Unknown(value),
-        }
+        Self::from(value.as_str())
     }
 }
 
@@ -408,11 +398,7 @@ impl From<&str> for SortType {
 
 impl From<String> for SortType {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "ByCreateTimeAsc" => Self::ByCreateTimeAsc,
-            "ByActiveTimeDesc" => Self::ByActiveTimeDesc,
-            _ => Self::Unknown(value),
-        }
+        Self::from(value.as_str())
     }
 }
 

@@ -196,16 +196,7 @@ impl From<&str> for FileType {
 
 impl From<String> for FileType {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "opus" => Self::Opus,
-            "mp4" => Self::Mp4,
-            "pdf" => Self::Pdf,
-            "doc" => Self::Doc,
-            "xls" => Self::Xls,
-            "ppt" => Self::Ppt,
-            "stream" => Self::Stream,
-            _ => Self::Unknown(value),
-        }
+        Self::from(value.as_str())
     }
 }
 
