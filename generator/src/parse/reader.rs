@@ -13,7 +13,7 @@ use super::cell::{parse_rules, read_cell, typed_value};
 use super::contradict::clashes;
 use super::infer::fields_from_example;
 use super::json::{Example as JsonExample, parse_example, starts_like_json};
-use super::type_notes::TypeNotes;
+use super::type_notes::{TypeNotes, plain_field, spelling_of};
 use super::types::{element, read_type};
 use super::{Outcome, sdk};
 use crate::diagnostics::{Diagnostic, Kind};
@@ -231,7 +231,8 @@ fn read_section_table(section: Section, table: &Table, info: &PageInfo, page: &m
             }
         }
         Section::Body => {
-            let fields = read_fields(table, Required::Column, info, diagnostics);
+            let mut fields = read_fields(table, Required::Column, info, diagnostics);
+            noted_objects(table, &mut fields, &info.type_notes);
             page.body.get_or_insert_with(Vec::new).extend(fields);
         }
         Section::Response => {
@@ -660,6 +661,69 @@ fn name_and_level(row: &Row, name_col: usize) -> (String, usize) {
         row.level
     };
     (name, level)
+}
+
+/// Pipe renderings type a body object `object` and describe it in the type notes as the
+/// next top-level model: in row order, each top-level row typed by a model name or
+/// `object` has one (`content` → `content_block`). An `object` row without children takes
+/// its model's fields. The first row whose model name is not the next one listed stops
+/// the matching: from there on the order cannot be trusted.
+fn noted_objects(table: &Table, fields: &mut [Field], notes: &TypeNotes) {
+    let (Some(type_col), false) = (table.column(&["类型", "Type"]), notes.is_empty()) else {
+        return;
+    };
+    let name_col = table
+        .column(&["参数名", "名称", "参数", "字段"])
+        .unwrap_or(0);
+    let mut models = notes.top_level().iter();
+    for row in table.rows.iter().filter(|row| row.level == 0) {
+        let (name, level) = name_and_level(row, name_col);
+        let spelling = strip_code(row.cell(type_col)).replace('\\', "");
+        let base = spelling.strip_suffix("[]").unwrap_or(&spelling);
+        let named = !read_type(&spelling).known && is_model_name(base) && base != "undefined";
+        if level != 0 || !(named || base == "object") {
+            continue;
+        }
+        let Some(model) = models.next() else { return };
+        if named {
+            if model != base {
+                return;
+            }
+            continue;
+        }
+        let Some(field) = fields.iter_mut().find(|f| f.name == name) else {
+            continue;
+        };
+        let members = notes.fields_of(model);
+        if field.ty == FieldType::Object && field.fields.is_empty() {
+            // `- **map<string, string>** 类型说明:`: the `object` row is that type.
+            if let Some(plain) = plain_field(&field.name, model).filter(|_| members.is_empty()) {
+                field.ty = plain.ty;
+                field.items = plain.items;
+                field.values = plain.values;
+                continue;
+            }
+            // `- **array** 类型说明:` with members: the `object` row is an array of them.
+            if spelling_of(model) == "array" {
+                let mut element = Field::new("", FieldType::Object);
+                element.fields = members;
+                field.ty = FieldType::Array;
+                field.items = Some(Box::new(element));
+                continue;
+            }
+        }
+        let object = match field.ty {
+            FieldType::Object => field,
+            FieldType::Array => match field.items.as_deref_mut() {
+                Some(items) if items.ty == FieldType::Object => items,
+                _ => continue,
+            },
+            _ => continue,
+        };
+        if object.fields.is_empty() {
+            object.fields = members;
+        }
+    }
 }
 
 /// A field of a type spelling; named models (`i18n`, `user_id`…) become objects whose

@@ -22,6 +22,9 @@ use crate::spec::{Field, FieldType};
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct TypeNotes {
     models: BTreeMap<String, Vec<Member>>,
+    /// The models listed at the top of the notes, in page order (a model listed twice
+    /// appears twice): one per body row typed by a model name or `object`.
+    top_level: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +40,10 @@ enum Member {
 }
 
 const MARKER: &str = "**类型额外说明**";
+/// Separates a type-named heading (`array`) from the line that makes it unique.
+const ANONYMOUS: char = '#';
+/// Suffix of the throwaway model a repeated description is read into.
+const REPEATED: &str = "\u{0}repeated";
 /// Nested models deeper than this are cut off.
 const MAX_DEPTH: usize = 8;
 /// At most this many fields come from one expansion: models shared by many parents (the
@@ -47,14 +54,14 @@ impl TypeNotes {
     /// Read every `**类型额外说明**` list in a page.
     pub fn read(text: &str) -> TypeNotes {
         let mut notes = TypeNotes::default();
-        let mut lines = text.lines().peekable();
-        while let Some(line) = lines.next() {
+        let mut lines = text.lines().enumerate().peekable();
+        while let Some((_, line)) = lines.next() {
             if !line.trim_start().starts_with(MARKER) {
                 continue;
             }
             // (indent, model) of the models whose lists we are inside.
             let mut open: Vec<(usize, String)> = Vec::new();
-            while let Some(line) = lines.peek() {
+            while let Some(&(number, line)) = lines.peek() {
                 let trimmed = line.trim();
                 let indent = line.len() - line.trim_start().len();
                 if (indent == 0 && (trimmed.starts_with("**") || trimmed.starts_with('#')))
@@ -73,6 +80,16 @@ impl TypeNotes {
                     open.pop();
                 }
                 if let Some(model) = model_heading(trimmed) {
+                    // `array`, `object`, `map<…>` name a shape, not a model: each such
+                    // heading describes only what is under it.
+                    let model = if read_type(&model).known {
+                        format!("{model}{ANONYMOUS}{number}")
+                    } else {
+                        model
+                    };
+                    if open.is_empty() {
+                        notes.top_level.push(model.clone());
+                    }
                     // A nested field waiting for its model gets it.
                     if let Some((_, parent)) = open.last()
                         && let Some(Member::Nested {
@@ -81,8 +98,16 @@ impl TypeNotes {
                     {
                         *slot = Some(model.clone());
                     }
-                    notes.models.entry(model.clone()).or_default();
-                    open.push((indent, model));
+                    // A model described again (`content_color` under `backColor` and
+                    // `textColor`) keeps its first description.
+                    let described = notes.models.get(&model).is_some_and(|m| !m.is_empty());
+                    let target = if described {
+                        format!("{model}{REPEATED}")
+                    } else {
+                        model
+                    };
+                    notes.models.entry(target.clone()).or_default();
+                    open.push((indent, target));
                 } else if let Some((name, array)) = nested_field(trimmed) {
                     if let Some((_, model)) = open.last() {
                         notes
@@ -116,6 +141,11 @@ impl TypeNotes {
 
     pub fn is_empty(&self) -> bool {
         self.models.is_empty()
+    }
+
+    /// The top-level models in page order.
+    pub fn top_level(&self) -> &[String] {
+        &self.top_level
     }
 
     /// The fields of a named model; empty when the notes do not describe it.
@@ -172,6 +202,27 @@ impl TypeNotes {
                     }
                     field
                 }
+                // `- **i18n_value** (object):` holding `- **map<string, string>** 类型说明:`,
+                // or a type the rendering mangled into a model name (`<md-text …>int`).
+                Member::Nested {
+                    name,
+                    array,
+                    model: Some(model),
+                } if self.models.get(model).is_none_or(|m| m.is_empty())
+                    && plain_field(name, model).is_some() =>
+                {
+                    let value = plain_field(name, model)
+                        .unwrap_or_else(|| Field::new(name.as_str(), FieldType::Any));
+                    if *array {
+                        let mut element = value;
+                        element.name = String::new();
+                        let mut field = Field::new(name.as_str(), FieldType::Array);
+                        field.items = Some(Box::new(element));
+                        field
+                    } else {
+                        value
+                    }
+                }
                 Member::Nested { name, array, model } => {
                     let fields = model
                         .as_deref()
@@ -194,14 +245,49 @@ impl TypeNotes {
     }
 }
 
-/// `- **lang_text** 类型说明:` → `lang_text`.
+/// `- **lang_text** 类型说明:` → `lang_text`. Markup the rendering left in the name
+/// (`<md-text type="field-type" >int`, `array&lt;string&gt;`) is dropped or decoded.
 fn model_heading(line: &str) -> Option<String> {
     let rest = line.strip_prefix("- **")?;
     let (name, after) = rest.split_once("**")?;
-    after
-        .trim_start()
-        .starts_with("类型说明")
-        .then(|| name.trim().to_string())
+    let name = match name.strip_prefix('<').and_then(|tag| tag.split_once('>')) {
+        Some((_, after_tag)) => after_tag,
+        None => name,
+    };
+    after.trim_start().starts_with("类型说明").then(|| {
+        name.trim()
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    })
+}
+
+/// What the page called a model (`array` for the model read as `array#27`).
+pub fn spelling_of(model: &str) -> &str {
+    model
+        .split_once(ANONYMOUS)
+        .map_or(model, |(spelling, _)| spelling)
+}
+
+/// The field `name` when its model name is really a type (`map<string, string>`, `int`);
+/// `None` for a real model. (`file` stays a model: docx's file block is an object.)
+pub fn plain_field(name: &str, model: &str) -> Option<Field> {
+    let read = read_type(spelling_of(model));
+    if !read.known
+        || matches!(
+            read.ty,
+            FieldType::Object | FieldType::File | FieldType::Any
+        )
+    {
+        return None;
+    }
+    let mut field = Field::new(name, read.ty);
+    match read.ty {
+        FieldType::Map => field.values = Some(element(read.inner.unwrap_or(FieldType::Any))),
+        FieldType::Array => field.items = Some(element(read.inner.unwrap_or(FieldType::Any))),
+        _ => {}
+    }
+    Some(field)
 }
 
 /// `- **outs** (array):` → (`outs`, true).
@@ -236,5 +322,42 @@ mod tests {
         assert_eq!((out[1].name.as_str(), out[1].ty), ("ids", FieldType::Array));
         assert_eq!(notes.fields_of("lang_text")[0].name, "lang");
         assert!(notes.fields_of("missing").is_empty());
+        assert_eq!(notes.top_level(), ["user_approval", "lang_text"]);
+    }
+
+    #[test]
+    fn a_model_described_twice_keeps_one_description() {
+        let text = "**类型额外说明**:\n\n- **style** 类型说明:\n\n  - **back** (object):\n    - **color** 类型说明:\n\n      基本属性:\n\n       red: integer <br> alpha: number <br>\n  - **text** (object):\n    - **color** 类型说明:\n\n      基本属性:\n\n       red: integer <br> alpha: number <br>\n";
+        let fields = TypeNotes::read(text).fields_of("style");
+        let names = |f: &Field| f.fields.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&fields[0]), ["red", "alpha"]);
+        assert_eq!(names(&fields[1]), ["red", "alpha"]);
+    }
+
+    #[test]
+    fn a_map_model_makes_a_map() {
+        // directory.v1.department.create: `i18n_value` is a map<string, string>.
+        let text = "**类型额外说明**:\n\n- **i18n_text** 类型说明:\n\n  基本属性:\n\n   default_value: string <br>\n  - **i18n_value** (object):\n    - **map<string, string>** 类型说明:\n\n**请求体示例**:\n";
+        let fields = TypeNotes::read(text).fields_of("i18n_text");
+        assert_eq!(fields[1].name, "i18n_value");
+        assert_eq!(fields[1].ty, FieldType::Map);
+        assert_eq!(fields[1].values.as_ref().unwrap().ty, FieldType::String);
+        // sheets.v2 dimension_range: scalar types mangled into model names.
+        let text = "**类型额外说明**:\n\n- **/** 类型说明:\n\n  基本属性:\n\n   sheetId: string <br>\n  - **majorDimension** (object):\n    - **<md-text type=\"field-type\" >string** 类型说明:\n\n  - **length** (object):\n    - **<md-text type=\"field-type\" >int** 类型说明:\n\n";
+        let fields = TypeNotes::read(text).fields_of("/");
+        let types: Vec<(&str, FieldType)> =
+            fields.iter().map(|f| (f.name.as_str(), f.ty)).collect();
+        assert_eq!(
+            types,
+            [
+                ("sheetId", FieldType::String),
+                ("majorDimension", FieldType::String),
+                ("length", FieldType::Int)
+            ]
+        );
+        let text = "**类型额外说明**:\n\n- **rule** 类型说明:\n\n  - **conditionValues** (object):\n    - **array&lt;string&gt;** 类型说明:\n\n";
+        let fields = TypeNotes::read(text).fields_of("rule");
+        assert_eq!(fields[0].ty, FieldType::Array);
+        assert_eq!(fields[0].items.as_ref().unwrap().ty, FieldType::String);
     }
 }

@@ -67,6 +67,14 @@ fn array_of(inner: &str) -> TypeSpelling {
             known: true,
         };
     }
+    // `array<array<interface>>`: an array of arrays (the example may type the inner one).
+    if read_type(inner).ty == FieldType::Array {
+        return TypeSpelling {
+            ty: FieldType::Array,
+            inner: Some(FieldType::Array),
+            known: true,
+        };
+    }
     let element = scalar(inner);
     TypeSpelling {
         ty: FieldType::Array,
@@ -101,6 +109,11 @@ mod tests {
     #[test]
     fn spellings() {
         assert_eq!(read_type("string").ty, FieldType::String);
+        let nested = read_type("array<array<interface>>");
+        assert_eq!(
+            (nested.ty, nested.inner, nested.known),
+            (FieldType::Array, Some(FieldType::Array), true)
+        );
         assert_eq!(read_type("integer").ty, FieldType::Int);
         assert_eq!(read_type("int64").ty, FieldType::Int64);
         assert_eq!(read_type("boolean").ty, FieldType::Bool);
