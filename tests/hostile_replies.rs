@@ -38,6 +38,18 @@ fn json_reply(body: serde_json::Value) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(body)
 }
 
+/// The error a chat list call gets from this reply.
+async fn list_error(body: serde_json::Value) -> Error {
+    let (_server, client) = reply_with(json_reply(body)).await;
+    client
+        .im()
+        .v1()
+        .chat()
+        .list(ListRequest::builder().build())
+        .await
+        .unwrap_err()
+}
+
 #[tokio::test]
 async fn gaps_and_extras_decode() {
     for body in [
@@ -72,17 +84,10 @@ async fn wrong_types_name_the_field() {
         "{err}"
     );
 
-    let (_server, client) = reply_with(json_reply(json!({
+    let err = list_error(json!({
         "code": 0, "data": {"items": [{"chat_id": "oc_1"}, {"chat_id": ["oc_2"]}], "has_more": false}
-    })))
+    }))
     .await;
-    let err = client
-        .im()
-        .v1()
-        .chat()
-        .list(ListRequest::builder().build())
-        .await
-        .unwrap_err();
     assert!(
         err.to_string().contains("at `data.items[1].chat_id`"),
         "{err}"
@@ -221,17 +226,10 @@ async fn enum_values_the_page_does_not_list_still_decode_and_go_back_as_sent() {
 
 #[tokio::test]
 async fn an_enum_of_the_wrong_type_is_a_decode_error_naming_the_field() {
-    let (_server, client) = reply_with(json_reply(json!({
+    let err = list_error(json!({
         "code": 0, "data": {"items": [{"chat_status": "normal"}, {"chat_status": 5}]}
-    })))
+    }))
     .await;
-    let err = client
-        .im()
-        .v1()
-        .chat()
-        .list(ListRequest::builder().build())
-        .await
-        .unwrap_err();
     assert!(
         err.to_string().contains(
             "at `data.items[1].chat_status`: invalid type: integer `5`, expected a string"
