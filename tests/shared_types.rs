@@ -37,6 +37,14 @@ fn files() -> Vec<(String, String)> {
     let specs = vec![
         variant("update", "PUT", "", same),
         variant("copy", "POST", "/copy", same),
+        // The same fields, worded and exemplified differently: still the same type.
+        variant("reword", "POST", "/reword", |text| {
+            text.replace(
+                "\"id\": \"session_4dfunz7sp1g8m\"",
+                "\"id\": \"session_other\"",
+            )
+            .replace("会话的自定义变量内容", "自定义变量")
+        }),
         // The same `session` name with fewer fields.
         variant("peek", "GET", "/peek", |text| {
             text.replace("            \"metadata\": \"{}\"\n", "")
@@ -52,7 +60,7 @@ fn files() -> Vec<(String, String)> {
             .map(|s| s.id.as_str())
             .collect::<Vec<_>>()
             .len(),
-        3
+        4
     );
     emit_crate(&specs, &EmitOptions::default())
         .unwrap()
@@ -81,7 +89,7 @@ fn agreeing_endpoints_share_one_type() {
     assert!(models.contains("pub metadata: Option<String>,"), "{models}");
     let service = file(&files, "src/aily/mod.rs");
     assert!(service.contains("pub mod models;"), "{service}");
-    for endpoint in ["update", "copy"] {
+    for endpoint in ["update", "copy", "reword"] {
         let source = file(&files, &format!("src/aily/v1/aily_session/{endpoint}.rs"));
         assert!(
             source.contains("pub session: Option<crate::aily::models::Session>,"),

@@ -22,6 +22,27 @@ pub enum EnumShape {
     Int(Vec<(i64, Option<String>)>),
 }
 
+/// What makes two enums the same type: their wire values and variant names. The values'
+/// descriptions are documentation; pages word them differently for the same values.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct EnumKey {
+    values: Vec<String>,
+    variants: Vec<String>,
+}
+
+impl EnumShape {
+    pub fn key(&self) -> EnumKey {
+        let values = match self {
+            EnumShape::Str(values) => values.iter().map(|(v, _)| format!("{v:?}")).collect(),
+            EnumShape::Int(values) => values.iter().map(|(v, _)| v.to_string()).collect(),
+        };
+        EnumKey {
+            values,
+            variants: variant_names(self),
+        }
+    }
+}
+
 /// The enum a field's documented values make, when they make one: a `string` or `int`
 /// field whose every value reads as its type. Anything else keeps its plain type (the
 /// values stay in its docs).
@@ -329,6 +350,20 @@ mod tests {
             shape_of(&field(FieldType::Bool, &[(true.into(), None)])),
             None
         );
+    }
+
+    #[test]
+    fn one_enum_whatever_the_wording_of_its_values() {
+        let worded = |d: &str| EnumShape::Str(vec![("open_id".into(), Some(d.into()))]);
+        assert_eq!(
+            worded("以 open_id 来识别用户").key(),
+            worded("用户的 open_id").key()
+        );
+        let other = EnumShape::Str(vec![("union_id".into(), None)]);
+        assert_ne!(worded("x").key(), other.key());
+        // English descriptions name integer variants, so they are part of the type.
+        let named = |d: &str| EnumShape::Int(vec![(1, Some(d.into()))]);
+        assert_ne!(named("Doc").key(), named("文档").key());
     }
 
     #[test]

@@ -10,18 +10,21 @@ use quote::quote;
 
 use super::EmitError;
 use super::endpoint::is_multipart;
-use super::enums::{EnumShape, shape_of};
+use super::enums::{EnumKey, EnumShape, shape_of};
 use super::naming::camel;
 use super::types::{PRELUDE, Side, Types, element_of, value_of};
-use crate::spec::{Field, FieldType, Spec};
+use crate::spec::{EnumValue, Field, FieldType, Spec};
 
 /// The shared types of one service.
 #[derive(Debug, Default)]
 pub struct Shared {
     /// `crate::im::models`, the path endpoint modules name the types by.
     pub module_path: String,
-    /// Struct name → the side and fields it has; exactly these are shared.
+    /// Struct name → the side and fields it has (as the first endpoint words them); these
+    /// are shared with every endpoint whose fields have the same [`shape_key`].
     pub types: BTreeMap<String, (Side, Vec<Field>)>,
+    /// Struct name → the shape key of its fields.
+    pub keys: HashMap<String, String>,
     /// Shared request types that have a `validate` method.
     pub validating: HashSet<String>,
     /// Enum name → its values and the wire name of a field that has them.
@@ -31,15 +34,15 @@ pub struct Shared {
 impl Shared {
     /// The shared type's path, when `name` with these fields on this side is shared.
     pub fn path_of(&self, name: &str, side: Side, fields: &[Field]) -> Option<String> {
-        let (shared_side, shared_fields) = self.types.get(name)?;
-        (*shared_side == side && shared_fields == fields)
+        let (shared_side, _) = self.types.get(name)?;
+        (*shared_side == side && self.keys.get(name)? == &shape_key(fields))
             .then(|| format!("{}::{name}", self.module_path))
     }
 
     /// The shared enum's path, when `name` with these values is shared.
     pub fn enum_path_of(&self, name: &str, shape: &EnumShape) -> Option<String> {
         let (shared_shape, _) = self.enums.get(name)?;
-        (shared_shape == shape).then(|| format!("{}::{name}", self.module_path))
+        (shared_shape.key() == shape.key()).then(|| format!("{}::{name}", self.module_path))
     }
 
     /// Whether the type at `path` (from [`Shared::path_of`]) has a `validate` method.
@@ -57,7 +60,9 @@ pub fn collect(specs: &[&Spec], module_path: String) -> Shared {
     type Shape = (Side, Vec<Field>);
     // Fields hold JSON examples, which cannot be hashed: their JSON text is the key.
     let mut users: HashMap<(String, u8, String), (Shape, BTreeSet<&str>)> = HashMap::new();
-    let mut enum_users: HashMap<(String, EnumShape), (String, BTreeSet<&str>)> = HashMap::new();
+    // Per name and values: the first endpoint's wording of them, and who uses them.
+    let mut enum_users: HashMap<(String, EnumKey), (EnumShape, String, BTreeSet<&str>)> =
+        HashMap::new();
     for spec in specs {
         let mut seen = Seen::default();
         let params = spec
@@ -78,17 +83,13 @@ pub fn collect(specs: &[&Spec], module_path: String) -> Shared {
         }
         for (name, shape, wire) in seen.enums {
             enum_users
-                .entry((name, shape))
-                .or_insert_with(|| (wire, BTreeSet::new()))
-                .1
+                .entry((name, shape.key()))
+                .or_insert_with(|| (shape, wire, BTreeSet::new()))
+                .2
                 .insert(spec.id.as_str());
         }
         for (name, side, fields) in seen.structs {
-            let key = (
-                name,
-                side as u8,
-                serde_json::to_string(&fields).unwrap_or_default(),
-            );
+            let key = (name, side as u8, shape_key(&fields));
             users
                 .entry(key)
                 .or_insert_with(|| ((side, fields), BTreeSet::new()))
@@ -124,23 +125,57 @@ pub fn collect(specs: &[&Spec], module_path: String) -> Shared {
         .map(|(name, _)| name.clone())
         .collect();
     let enums = shared_enums(enum_users, &types);
+    let keys = types
+        .iter()
+        .map(|(name, (_, fields))| (name.clone(), shape_key(fields)))
+        .collect();
     Shared {
         module_path,
         types,
+        keys,
         validating,
         enums,
+    }
+}
+
+/// What makes two nested types one: field names, types, required flags, rules, listed
+/// values and nesting, not the wording of their docs (pages describe the same `user_id`
+/// in many ways). As JSON text, since fields hold JSON examples that cannot be hashed.
+pub fn shape_key(fields: &[Field]) -> String {
+    let bare: Vec<Field> = fields.iter().map(bare).collect();
+    serde_json::to_string(&bare).unwrap_or_default()
+}
+
+fn bare(field: &Field) -> Field {
+    Field {
+        description: None,
+        example: None,
+        default: None,
+        deprecated: false,
+        enum_values: field
+            .enum_values
+            .iter()
+            .map(|v| EnumValue {
+                value: v.value.clone(),
+                description: None,
+            })
+            .collect(),
+        fields: field.fields.iter().map(bare).collect(),
+        items: field.items.as_deref().map(|f| Box::new(bare(f))),
+        values: field.values.as_deref().map(|f| Box::new(bare(f))),
+        ..field.clone()
     }
 }
 
 /// Per enum name, the values most endpoints use, when two or more do; a name a shared
 /// struct has is left to the struct.
 fn shared_enums(
-    users: HashMap<(String, EnumShape), (String, BTreeSet<&str>)>,
+    users: HashMap<(String, EnumKey), (EnumShape, String, BTreeSet<&str>)>,
     structs: &BTreeMap<String, (Side, Vec<Field>)>,
 ) -> BTreeMap<String, (EnumShape, String)> {
     let mut candidates: Vec<(String, EnumShape, String, usize)> = users
         .into_iter()
-        .map(|((name, shape), (wire, endpoints))| (name, shape, wire, endpoints.len()))
+        .map(|((name, _), (shape, wire, endpoints))| (name, shape, wire, endpoints.len()))
         .filter(|(name, _, _, count)| {
             *count >= 2
                 && !structs.contains_key(name)

@@ -9,9 +9,9 @@ use quote::quote;
 
 use super::EmitError;
 use super::docs::{doc_attrs, field_doc};
-use super::enums::{EnumShape, enum_items, shape_of};
+use super::enums::{EnumKey, EnumShape, enum_items, shape_of};
 use super::naming::{camel, ident, snake};
-use super::shared::Shared;
+use super::shared::{Shared, shape_key};
 use crate::spec::{Field, FieldType};
 
 /// Which way a type travels. Request fields follow the page's required flags; response
@@ -26,8 +26,9 @@ pub enum Side {
 /// definitions are equal.
 #[derive(Debug, Clone, PartialEq)]
 enum Def {
-    Struct(Side, Vec<Field>),
-    Enum(EnumShape),
+    /// The side and the fields' [`shape_key`].
+    Struct(Side, String),
+    Enum(EnumKey),
 }
 
 /// The structs and enums of one endpoint module.
@@ -49,7 +50,7 @@ impl<'a> Types<'a> {
         let defined = reserved
             .iter()
             .chain(PRELUDE)
-            .map(|name| (name.to_string(), Def::Struct(Side::Request, Vec::new())))
+            .map(|name| (name.to_string(), Def::Struct(Side::Request, String::new())))
             .collect();
         Types {
             endpoint,
@@ -79,7 +80,7 @@ impl<'a> Types<'a> {
         side: Side,
     ) -> Result<Ident, EmitError> {
         self.defined
-            .insert(name.to_string(), Def::Struct(side, fields.to_vec()));
+            .insert(name.to_string(), Def::Struct(side, shape_key(fields)));
         self.write_struct(name, doc, fields, side, Shape::Json)
     }
 
@@ -93,7 +94,7 @@ impl<'a> Types<'a> {
     ) -> Result<Ident, EmitError> {
         self.defined.insert(
             name.to_string(),
-            Def::Struct(Side::Request, fields.to_vec()),
+            Def::Struct(Side::Request, shape_key(fields)),
         );
         self.write_struct(name, doc, fields, Side::Request, Shape::Form)
     }
@@ -141,7 +142,7 @@ impl<'a> Types<'a> {
         fields: &[Field],
         side: Side,
     ) -> Result<Ident, EmitError> {
-        let (name, new) = self.claim(preferred, parent, Def::Struct(side, fields.to_vec()))?;
+        let (name, new) = self.claim(preferred, parent, Def::Struct(side, shape_key(fields)))?;
         if new {
             return self.write_struct(&name, doc, fields, side, Shape::Json);
         }
@@ -162,7 +163,7 @@ impl<'a> Types<'a> {
                 EmitError::new(self.endpoint, format!("bad shared type path `{path}`"))
             });
         }
-        let (name, new) = self.claim(&preferred, parent, Def::Enum(shape.clone()))?;
+        let (name, new) = self.claim(&preferred, parent, Def::Enum(shape.key()))?;
         if new {
             self.write_enum(&name, &field.name, &shape);
         }
@@ -173,7 +174,7 @@ impl<'a> Types<'a> {
     /// Define an enum with exactly the name given (shared enums).
     pub fn define_enum_named(&mut self, name: &str, wire_name: &str, shape: &EnumShape) {
         self.defined
-            .insert(name.to_string(), Def::Enum(shape.clone()));
+            .insert(name.to_string(), Def::Enum(shape.key()));
         self.write_enum(name, wire_name, shape);
     }
 
