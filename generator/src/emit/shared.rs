@@ -20,29 +20,44 @@ use crate::spec::{EnumValue, Field, FieldType, Spec};
 pub struct Shared {
     /// `crate::im::models`, the path endpoint modules name the types by.
     pub module_path: String,
-    /// Struct name → the side and fields it has (as the first endpoint words them); these
-    /// are shared with every endpoint whose fields have the same [`shape_key`].
-    pub types: BTreeMap<String, (Side, Vec<Field>)>,
-    /// Struct name → the shape key of its fields.
-    pub keys: HashMap<String, String>,
+    /// Struct name → the struct; shared with every endpoint whose fields have its key.
+    pub types: BTreeMap<String, SharedStruct>,
     /// Shared request types that have a `validate` method.
     pub validating: HashSet<String>,
-    /// Enum name → its values and the wire name of a field that has them.
-    pub enums: BTreeMap<String, (EnumShape, String)>,
+    /// Enum name → the enum; shared with every endpoint whose values have its key.
+    pub enums: BTreeMap<String, SharedEnum>,
+}
+
+/// A shared struct, worded as the first endpoint that has it words it.
+#[derive(Debug)]
+pub struct SharedStruct {
+    pub side: Side,
+    pub fields: Vec<Field>,
+    /// The fields' [`shape_key`].
+    pub key: String,
+}
+
+/// A shared enum, worded as the first endpoint that has it words it.
+#[derive(Debug)]
+pub struct SharedEnum {
+    pub shape: EnumShape,
+    /// The wire name of a field that has these values, for the enum's doc.
+    pub wire_name: String,
+    pub key: EnumKey,
 }
 
 impl Shared {
-    /// The shared type's path, when `name` with these fields on this side is shared.
-    pub fn path_of(&self, name: &str, side: Side, fields: &[Field]) -> Option<String> {
-        let (shared_side, _) = self.types.get(name)?;
-        (*shared_side == side && self.keys.get(name)? == &shape_key(fields))
-            .then(|| format!("{}::{name}", self.module_path))
+    /// The shared type's path, when `name` with fields of this [`shape_key`] on this side
+    /// is shared.
+    pub fn path_of(&self, name: &str, side: Side, key: &str) -> Option<String> {
+        let shared = self.types.get(name)?;
+        (shared.side == side && shared.key == key).then(|| format!("{}::{name}", self.module_path))
     }
 
-    /// The shared enum's path, when `name` with these values is shared.
-    pub fn enum_path_of(&self, name: &str, shape: &EnumShape) -> Option<String> {
-        let (shared_shape, _) = self.enums.get(name)?;
-        (shared_shape.key() == shape.key()).then(|| format!("{}::{name}", self.module_path))
+    /// The shared enum's path, when `name` with values of this key is shared.
+    pub fn enum_path_of(&self, name: &str, key: &EnumKey) -> Option<String> {
+        let shared = self.enums.get(name)?;
+        (shared.key == *key).then(|| format!("{}::{name}", self.module_path))
     }
 
     /// Whether the type at `path` (from [`Shared::path_of`]) has a `validate` method.
@@ -98,7 +113,7 @@ pub fn collect(specs: &[&Spec], module_path: String) -> Shared {
         }
     }
     // Per name, the shape most endpoints use (ties: the first in a stable order).
-    let mut best: BTreeMap<String, (usize, Shape)> = BTreeMap::new();
+    let mut types: BTreeMap<String, SharedStruct> = BTreeMap::new();
     let mut candidates: Vec<((String, u8, String), Shape, usize)> = users
         .into_iter()
         .map(|(key, (shape, endpoints))| (key, shape, endpoints.len()))
@@ -108,31 +123,24 @@ pub fn collect(specs: &[&Spec], module_path: String) -> Shared {
     candidates.sort_by(|(a, _, a_count), (b, _, b_count)| {
         (&a.0, a.1, usize::MAX - a_count, &a.2).cmp(&(&b.0, b.1, usize::MAX - b_count, &b.2))
     });
-    for ((name, _, _), shape, count) in candidates {
+    for ((name, _, key), (side, fields), _) in candidates {
         if PRELUDE.contains(&name.as_str()) || name == "Models" {
             continue;
         }
         // The first of a name in that order is its most used shape.
-        best.entry(name).or_insert((count, shape));
+        types
+            .entry(name)
+            .or_insert(SharedStruct { side, fields, key });
     }
-    let types: BTreeMap<String, Shape> = best
-        .into_iter()
-        .map(|(name, (_, shape))| (name, shape))
-        .collect();
     let validating = types
         .iter()
-        .filter(|(_, (side, fields))| *side == Side::Request && fields.iter().any(checked))
+        .filter(|(_, s)| s.side == Side::Request && s.fields.iter().any(checked))
         .map(|(name, _)| name.clone())
         .collect();
     let enums = shared_enums(enum_users, &types);
-    let keys = types
-        .iter()
-        .map(|(name, (_, fields))| (name.clone(), shape_key(fields)))
-        .collect();
     Shared {
         module_path,
         types,
-        keys,
         validating,
         enums,
     }
@@ -171,12 +179,12 @@ fn bare(field: &Field) -> Field {
 /// struct has is left to the struct.
 fn shared_enums(
     users: HashMap<(String, EnumKey), (EnumShape, String, BTreeSet<&str>)>,
-    structs: &BTreeMap<String, (Side, Vec<Field>)>,
-) -> BTreeMap<String, (EnumShape, String)> {
-    let mut candidates: Vec<(String, EnumShape, String, usize)> = users
+    structs: &BTreeMap<String, SharedStruct>,
+) -> BTreeMap<String, SharedEnum> {
+    let mut candidates: Vec<(String, EnumKey, EnumShape, String, usize)> = users
         .into_iter()
-        .map(|((name, _), (shape, wire, endpoints))| (name, shape, wire, endpoints.len()))
-        .filter(|(name, _, _, count)| {
+        .map(|((name, key), (shape, wire, endpoints))| (name, key, shape, wire, endpoints.len()))
+        .filter(|(name, _, _, _, count)| {
             *count >= 2
                 && !structs.contains_key(name)
                 && !PRELUDE.contains(&name.as_str())
@@ -184,16 +192,16 @@ fn shared_enums(
         })
         .collect();
     // A stable order, so the same pages always share the same enums.
-    candidates.sort_by(|a, b| {
-        (&a.0, usize::MAX - a.3, format!("{:?}", a.1)).cmp(&(
-            &b.0,
-            usize::MAX - b.3,
-            format!("{:?}", b.1),
-        ))
+    candidates.sort_by_cached_key(|(name, _, shape, _, count)| {
+        (name.clone(), usize::MAX - count, format!("{shape:?}"))
     });
     let mut enums = BTreeMap::new();
-    for (name, shape, wire, _) in candidates {
-        enums.entry(name).or_insert((shape, wire));
+    for (name, key, shape, wire_name, _) in candidates {
+        enums.entry(name).or_insert(SharedEnum {
+            shape,
+            wire_name,
+            key,
+        });
     }
     enums
 }
@@ -233,12 +241,12 @@ pub fn models_items(shared: &Shared, service: &str) -> Result<Option<TokenStream
         .collect();
     let id = format!("{service} models");
     let mut types = Types::new(&id, &names, shared);
-    for (name, (side, fields)) in &shared.types {
+    for (name, shared) in &shared.types {
         let doc = format!("`{name}`, as several `{service}` endpoints spell it.");
-        types.define_named(name, &doc, fields, *side)?;
+        types.define_named(name, &doc, &shared.fields, shared.side)?;
     }
-    for (name, (shape, wire)) in &shared.enums {
-        types.define_enum_named(name, wire, shape);
+    for (name, shared) in &shared.enums {
+        types.define_enum_named(name, &shared.wire_name, &shared.shape, shared.key.clone());
     }
     let doc = format!(
         "Types that several `{service}` endpoints share: one type where their fields agree."

@@ -123,30 +123,20 @@ impl<'a> Types<'a> {
         fields: &[Field],
         side: Side,
     ) -> Result<(TokenStream, String), EmitError> {
-        if let Some(path) = self.shared.path_of(preferred, side, fields) {
+        let key = shape_key(fields);
+        if let Some(path) = self.shared.path_of(preferred, side, &key) {
             let tokens = path.parse().map_err(|_| {
                 EmitError::new(self.endpoint, format!("bad shared type path `{path}`"))
             })?;
             return Ok((tokens, path));
         }
-        let ident = self.define_local(preferred, parent, doc, fields, side)?;
-        let name = ident.to_string();
+        let (name, new) = self.claim(preferred, parent, Def::Struct(side, key))?;
+        let ident = if new {
+            self.write_struct(&name, doc, fields, side, Shape::Json)?
+        } else {
+            Ident::new(&name, Span::call_site())
+        };
         Ok((quote! { #ident }, name))
-    }
-
-    fn define_local(
-        &mut self,
-        preferred: &str,
-        parent: &str,
-        doc: &str,
-        fields: &[Field],
-        side: Side,
-    ) -> Result<Ident, EmitError> {
-        let (name, new) = self.claim(preferred, parent, Def::Struct(side, shape_key(fields)))?;
-        if new {
-            return self.write_struct(&name, doc, fields, side, Shape::Json);
-        }
-        Ok(Ident::new(&name, Span::call_site()))
     }
 
     /// The enum of a field with documented values: the service's shared one when it is
@@ -158,12 +148,13 @@ impl<'a> Types<'a> {
         parent: &str,
     ) -> Result<TokenStream, EmitError> {
         let preferred = camel(&field.name);
-        if let Some(path) = self.shared.enum_path_of(&preferred, &shape) {
+        let key = shape.key();
+        if let Some(path) = self.shared.enum_path_of(&preferred, &key) {
             return path.parse().map_err(|_| {
                 EmitError::new(self.endpoint, format!("bad shared type path `{path}`"))
             });
         }
-        let (name, new) = self.claim(&preferred, parent, Def::Enum(shape.key()))?;
+        let (name, new) = self.claim(&preferred, parent, Def::Enum(key))?;
         if new {
             self.write_enum(&name, &field.name, &shape);
         }
@@ -172,9 +163,14 @@ impl<'a> Types<'a> {
     }
 
     /// Define an enum with exactly the name given (shared enums).
-    pub fn define_enum_named(&mut self, name: &str, wire_name: &str, shape: &EnumShape) {
-        self.defined
-            .insert(name.to_string(), Def::Enum(shape.key()));
+    pub fn define_enum_named(
+        &mut self,
+        name: &str,
+        wire_name: &str,
+        shape: &EnumShape,
+        key: EnumKey,
+    ) {
+        self.defined.insert(name.to_string(), Def::Enum(key));
         self.write_enum(name, wire_name, shape);
     }
 
