@@ -184,60 +184,41 @@ impl TypeNotes {
         members
             .iter()
             .map(|member| match member {
-                Member::Plain { name, ty } => {
+                Member::Plain { name, ty } => plain_field(name, ty).unwrap_or_else(|| {
                     let read = read_type(ty);
-                    let mut field = Field::new(
-                        name.as_str(),
-                        if read.known {
-                            read.ty
-                        } else {
-                            FieldType::Object
-                        },
-                    );
-                    if field.ty == FieldType::Array {
-                        field.items = Some(element(read.inner.unwrap_or(FieldType::Any)));
-                    }
-                    if field.ty == FieldType::Map {
-                        field.values = Some(element(read.inner.unwrap_or(FieldType::Any)));
-                    }
-                    field
-                }
-                // `- **i18n_value** (object):` holding `- **map<string, string>** 类型说明:`,
-                // or a type the rendering mangled into a model name (`<md-text …>int`).
-                Member::Nested {
-                    name,
-                    array,
-                    model: Some(model),
-                } if self.models.get(model).is_none_or(|m| m.is_empty())
-                    && plain_field(name, model).is_some() =>
-                {
-                    let value = plain_field(name, model)
-                        .unwrap_or_else(|| Field::new(name.as_str(), FieldType::Any));
-                    if *array {
-                        let mut element = value;
-                        element.name = String::new();
-                        let mut field = Field::new(name.as_str(), FieldType::Array);
-                        field.items = Some(Box::new(element));
-                        field
+                    let ty = if read.known {
+                        read.ty
                     } else {
-                        value
-                    }
-                }
+                        FieldType::Object
+                    };
+                    Field::new(name.as_str(), ty)
+                }),
                 Member::Nested { name, array, model } => {
-                    let fields = model
-                        .as_deref()
-                        .map(|m| self.fields_at(m, chain, budget))
-                        .unwrap_or_default();
-                    let mut object = Field::new("", FieldType::Object);
-                    object.fields = fields;
+                    let model = model.as_deref();
+                    let described = model
+                        .and_then(|m| self.models.get(m))
+                        .is_some_and(|members| !members.is_empty());
+                    // `- **i18n_value** (object):` holding `- **map<string, string>** 类型说明:`,
+                    // or a type the rendering mangled into a model name (`<md-text …>int`).
+                    let plain = model
+                        .filter(|_| !described)
+                        .and_then(|m| plain_field("", m));
+                    let value = plain.unwrap_or_else(|| {
+                        let mut object = Field::new("", FieldType::Object);
+                        object.fields = model
+                            .map(|m| self.fields_at(m, chain, budget))
+                            .unwrap_or_default();
+                        object
+                    });
                     if *array {
                         let mut field = Field::new(name.as_str(), FieldType::Array);
-                        field.items = Some(Box::new(object));
+                        field.items = Some(Box::new(value));
                         field
                     } else {
-                        let mut field = Field::new(name.as_str(), FieldType::Object);
-                        field.fields = object.fields;
-                        field
+                        Field {
+                            name: name.clone(),
+                            ..value
+                        }
                     }
                 }
             })

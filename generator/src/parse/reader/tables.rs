@@ -29,14 +29,9 @@ pub(super) enum Required {
 /// walk over the fields (and the generated types) bounded on a hostile page.
 pub(super) const MAX_DEPTH: usize = 24;
 
-/// A parameter, body or response table, rows nested by their level.
-pub(super) fn read_fields(
-    table: &Table,
-    required: Required,
-    info: &PageInfo,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Field> {
-    let name_col = table
+/// The column of field names (the first when the header names none).
+fn name_column(table: &Table) -> usize {
+    table
         .column(&[
             "参数名",
             "名称",
@@ -46,8 +41,27 @@ pub(super) fn read_fields(
             "Parameter",
             "Name",
         ])
-        .unwrap_or(0);
-    let type_col = table.column(&["类型", "Type"]);
+        .unwrap_or(0)
+}
+
+fn type_column(table: &Table) -> Option<usize> {
+    table.column(&["类型", "Type"])
+}
+
+/// A row's type spelling, without code ticks or markdown escapes.
+fn type_text(row: &Row, type_col: usize) -> String {
+    strip_code(row.cell(type_col)).replace('\\', "")
+}
+
+/// A parameter, body or response table, rows nested by their level.
+pub(super) fn read_fields(
+    table: &Table,
+    required: Required,
+    info: &PageInfo,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Field> {
+    let name_col = name_column(table);
+    let type_col = type_column(table);
     let required_col = table.column(&["必填", "是否必填", "必选", "必须", "Required"]);
     let description_col = table.column(&["描述", "说明", "Description"]);
     // (level, field) pairs in page order, nested at the end.
@@ -85,10 +99,14 @@ pub(super) fn read_fields(
             .get(i + 1)
             .is_some_and(|next| name_and_level(next, name_col).1.min(MAX_DEPTH) > level);
         let mut field = match type_col {
-            Some(c) => {
-                let type_text = strip_code(row.cell(c)).replace('\\', "");
-                typed_field(&name, &type_text, row, has_children, info, diagnostics)
-            }
+            Some(c) => typed_field(
+                &name,
+                &type_text(row, c),
+                row,
+                has_children,
+                info,
+                diagnostics,
+            ),
             // No type column: children make it an object; otherwise the example decides.
             None if has_children => Field::new(name.as_str(), FieldType::Object),
             None => Field::new(name.as_str(), FieldType::Any),
@@ -160,16 +178,14 @@ pub(super) fn name_and_level(row: &Row, name_col: usize) -> (String, usize) {
 /// its model's fields. The first row whose model name is not the next one listed stops
 /// the matching: from there on the order cannot be trusted.
 pub(super) fn noted_objects(table: &Table, fields: &mut [Field], notes: &TypeNotes) {
-    let (Some(type_col), false) = (table.column(&["类型", "Type"]), notes.is_empty()) else {
+    let (Some(type_col), false) = (type_column(table), notes.is_empty()) else {
         return;
     };
-    let name_col = table
-        .column(&["参数名", "名称", "参数", "字段"])
-        .unwrap_or(0);
+    let name_col = name_column(table);
     let mut models = notes.top_level().iter();
     for row in table.rows.iter().filter(|row| row.level == 0) {
         let (name, level) = name_and_level(row, name_col);
-        let spelling = strip_code(row.cell(type_col)).replace('\\', "");
+        let spelling = type_text(row, type_col);
         let base = spelling.strip_suffix("[]").unwrap_or(&spelling);
         let named = !read_type(&spelling).known && is_model_name(base) && base != "undefined";
         if level != 0 || !(named || base == "object") {
