@@ -63,28 +63,28 @@ pub fn run(options: &Options) -> Result<bool, Box<dyn Error>> {
                 "--features".into(),
                 options.service.clone(),
             ],
-            own: |name| name == "feishu-api" || name == "feishu-runtime",
+            own: is_ours,
             endpoints: service_endpoints(&ours, &options.service)?,
         },
         Build {
             label: "feishu-api, `full` (every service)".into(),
             dir: ours.clone(),
             args: vec!["--features".into(), "full".into()],
-            own: |name| name == "feishu-api" || name == "feishu-runtime",
+            own: is_ours,
             endpoints: our_endpoints,
         },
         Build {
             label: format!("openlark {}, default features", options.openlark),
             dir: probe.clone(),
             args: vec![],
-            own: |name| name.starts_with("openlark"),
+            own: is_openlark,
             endpoints: 0,
         },
         Build {
             label: format!("openlark {}, `full`", options.openlark),
             dir: probe.clone(),
             args: vec!["--features".into(), "full".into()],
-            own: |name| name.starts_with("openlark"),
+            own: is_openlark,
             endpoints: 0,
         },
     ];
@@ -142,6 +142,15 @@ pub fn run(options: &Options) -> Result<bool, Box<dyn Error>> {
         println!("Some pages were left out of the crate; stderr lists them.");
     }
     Ok(true)
+}
+
+/// The generated crate and the runtime it is built on.
+fn is_ours(name: &str) -> bool {
+    name == "feishu-api" || name == "feishu-runtime"
+}
+
+fn is_openlark(name: &str) -> bool {
+    name.starts_with("openlark")
 }
 
 /// Run one build with `--timings` and read how long its own crates took.

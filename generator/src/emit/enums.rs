@@ -50,30 +50,32 @@ pub fn shape_of(field: &Field) -> Option<EnumShape> {
     if field.enum_values.is_empty() {
         return None;
     }
-    let mut seen = HashSet::new();
-    let values = field
-        .enum_values
-        .iter()
-        .filter(|v| seen.insert(v.value.to_string()));
+    let values = field.enum_values.iter();
     match field.ty {
-        FieldType::String => Some(EnumShape::Str(
+        FieldType::String => Some(EnumShape::Str(distinct(
             values
                 .map(|v| (text_of(&v.value), v.description.clone()))
                 .collect(),
-        )),
+        ))),
         FieldType::Int => {
             let values: Option<Vec<_>> = values
                 .map(|v| int_of(&v.value).map(|n| (n, v.description.clone())))
                 .collect();
-            let mut seen = HashSet::new();
-            let values: Vec<_> = values?
-                .into_iter()
-                .filter(|(n, _)| seen.insert(*n))
-                .collect();
-            Some(EnumShape::Int(values))
+            Some(EnumShape::Int(distinct(values?)))
         }
         _ => None,
     }
+}
+
+/// The first of each wire value (pages list some twice, as `1` and `"1"`).
+fn distinct<T: Clone + Eq + std::hash::Hash>(
+    values: Vec<(T, Option<String>)>,
+) -> Vec<(T, Option<String>)> {
+    let mut seen = HashSet::new();
+    values
+        .into_iter()
+        .filter(|(value, _)| seen.insert(value.clone()))
+        .collect()
 }
 
 fn text_of(value: &Value) -> String {
