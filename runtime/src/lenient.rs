@@ -2,8 +2,9 @@
 //! number as a string (`"42"`), or an empty string for "no value". Generated response
 //! types use them on every number field, so such a reply still decodes.
 
-use serde::de::{self, Deserializer, Unexpected, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Unexpected, Visitor};
 use std::fmt;
+use std::marker::PhantomData;
 
 /// An optional `i64` from a number, a string holding one, `""` or `null`.
 pub fn option_i64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
@@ -30,8 +31,50 @@ pub fn option_enum<'de, D: Deserializer<'de>, T: From<i64>>(
     Ok(option_i64(deserializer)?.map(T::from))
 }
 
+/// Reads the next map value into `slot` as [`option_i64`] does: a reply's integer member
+/// in a generated [`Object`] impl.
+///
+/// [`Object`]: crate::object::Object
+pub fn read_i64<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    slot: &mut Option<i64>,
+) -> Result<(), A::Error> {
+    *slot = map.next_value_seed(NumberSeed::<i64>(PhantomData))?;
+    Ok(())
+}
+
+/// Reads the next map value into `slot` as [`option_f64`] does.
+pub fn read_f64<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    slot: &mut Option<f64>,
+) -> Result<(), A::Error> {
+    *slot = map.next_value_seed(NumberSeed::<f64>(PhantomData))?;
+    Ok(())
+}
+
+/// Reads the next map value into `slot` as [`option_enum`] does.
+pub fn read_enum<'de, A: MapAccess<'de>, T: From<i64>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+) -> Result<(), A::Error> {
+    *slot = map
+        .next_value_seed(NumberSeed::<i64>(PhantomData))?
+        .map(T::from);
+    Ok(())
+}
+
+struct NumberSeed<T>(PhantomData<T>);
+
+impl<'de, T: Number> DeserializeSeed<'de> for NumberSeed<T> {
+    type Value = Option<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+        deserializer.deserialize_any(NumberVisitor::<T>(PhantomData))
+    }
+}
+
 #[derive(Default)]
-struct NumberVisitor<T>(std::marker::PhantomData<T>);
+struct NumberVisitor<T>(PhantomData<T>);
 
 /// What the visitor needs of `i64` and `f64`.
 trait Number: Sized + std::str::FromStr {

@@ -10,11 +10,13 @@
 
 mod auth;
 mod client;
+mod endpoint;
 mod error;
 pub mod events;
 mod files;
 mod int64;
 pub mod lenient;
+pub mod object;
 mod options;
 pub mod pagination;
 mod reply;
@@ -25,6 +27,7 @@ pub mod validate;
 
 pub use auth::{AppTicketStore, BoxFuture, MemoryTicketStore};
 pub use client::{Client, ClientBuilder, Credentials, FEISHU_BASE_URL, LARK_BASE_URL};
+pub use endpoint::{Call, Endpoint};
 pub use error::{
     ApiError, DocumentedError, Error, ErrorDetails, FieldViolation, Help, PermissionViolation,
     ValidationError,

@@ -1,0 +1,266 @@
+//! Serde for generated structs: the walk over a JSON object is written once, here, and each
+//! generated struct only says which members it has.
+//!
+//! `#[derive(Serialize, Deserialize)]` writes a field enum, two visitors and several
+//! matches per struct, with arms for every member. In the `corehr` service (1,600 structs)
+//! that derived code was 84% of what `cargo check` spent. A generated struct instead
+//! implements [`Object`] (a line per member to decode it); its `Deserialize` forwards to
+//! [`deserialize`] with its wire names, and its `Serialize` writes a line per member
+//! through [`Members`]. The behaviour is the derive's: unknown members are skipped, a
+//! member sent twice or a required one missing is an error naming it, and `None` members
+//! are left out of the output.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+
+/// A generated struct that travels as a JSON object: what its `Deserialize` impl needs
+/// besides its wire names. (Its `Serialize` impl writes each member with [`Members`].)
+pub trait Object: Default {
+    /// Reads the value of member `index` (into the wire names given to [`deserialize`])
+    /// from `map` into `self`, with [`read`] or a [`lenient`](crate::lenient) reader.
+    fn decode_member<'de, A: MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error>;
+}
+
+/// Reads the next map value into `slot`: one member of [`Object::decode_member`].
+pub fn read<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut T,
+) -> Result<(), A::Error> {
+    *slot = map.next_value()?;
+    Ok(())
+}
+
+/// The members of one object being written, for `Serialize::serialize`; `None` values are
+/// left out. The first error stops the writing and is what [`Members::end`] returns.
+pub struct Members<M: SerializeMap> {
+    map: M,
+    error: Option<M::Error>,
+}
+
+impl<M: SerializeMap> Members<M> {
+    /// Start writing an object.
+    pub fn new<S: Serializer<SerializeMap = M, Error = M::Error>>(
+        serializer: S,
+    ) -> Result<Self, M::Error> {
+        Ok(Members {
+            map: serializer.serialize_map(None)?,
+            error: None,
+        })
+    }
+
+    /// A member that is always written.
+    pub fn required<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        if self.error.is_none() {
+            self.error = self.map.serialize_entry(key, value).err();
+        }
+    }
+
+    /// A member written only when it has a value.
+    pub fn optional<T: Serialize>(&mut self, key: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.required(key, value);
+        }
+    }
+
+    /// Close the object, or give the first error.
+    pub fn end(self) -> Result<M::Ok, M::Error> {
+        match self.error {
+            Some(error) => Err(error),
+            None => self.map.end(),
+        }
+    }
+}
+
+/// `Deserialize::deserialize` of a generated struct: `fields` are the wire names of its
+/// members in declaration order, `required` the indexes of those a value must have.
+pub fn deserialize<'de, T: Object, D: Deserializer<'de>>(
+    deserializer: D,
+    fields: &'static [&'static str],
+    required: &'static [usize],
+) -> Result<T, D::Error> {
+    let visitor = ObjectVisitor {
+        fields,
+        required,
+        object: PhantomData,
+    };
+    deserializer.deserialize_struct(name_of::<T>(), fields, visitor)
+}
+
+/// The struct's own name, without its module path.
+fn name_of<T>() -> &'static str {
+    let path = std::any::type_name::<T>();
+    path.rsplit("::").next().unwrap_or(path)
+}
+
+struct ObjectVisitor<T> {
+    fields: &'static [&'static str],
+    required: &'static [usize],
+    object: PhantomData<T>,
+}
+
+impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "struct {}", name_of::<T>())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut value = T::default();
+        let mut seen = vec![false; self.fields.len()];
+        while let Some(key) = map.next_key_seed(Key(self.fields))? {
+            let Some(index) = key else {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            if std::mem::replace(&mut seen[index], true) {
+                return Err(de::Error::duplicate_field(self.fields[index]));
+            }
+            value.decode_member(index, &mut map)?;
+        }
+        if let Some(&missing) = self.required.iter().find(|&&index| !seen[index]) {
+            return Err(de::Error::missing_field(self.fields[missing]));
+        }
+        Ok(value)
+    }
+}
+
+/// A member name, read as its index into the struct's wire names (`None`: not one of them).
+struct Key(&'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = Option<usize>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(self.0.iter().position(|name| *name == v))
+    }
+
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+        Ok(self.0.iter().position(|name| name.as_bytes() == v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the generator writes for `{ "name": string (required), "size": int, "tags": [string] }`.
+    #[derive(Debug, Default, PartialEq)]
+    struct Sample {
+        name: String,
+        size: Option<i64>,
+        tags: Option<Vec<String>>,
+    }
+
+    impl Object for Sample {
+        fn decode_member<'de, A: MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => read(map, &mut self.name),
+                1 => crate::lenient::read_i64(map, &mut self.size),
+                2 => read(map, &mut self.tags),
+                _ => Ok(()),
+            }
+        }
+    }
+
+    impl Serialize for Sample {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut out = Members::new(serializer)?;
+            out.required("name", &self.name);
+            out.optional("size", &self.size);
+            out.optional("tags", &self.tags);
+            out.end()
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Sample {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserialize(deserializer, &["name", "size", "tags"], &[0])
+        }
+    }
+
+    fn decode(json: &str) -> Result<Sample, String> {
+        serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn decodes_members_by_wire_name_and_skips_unknown_ones() {
+        assert_eq!(
+            decode(r#"{"extra": {"deep": [1]}, "size": "42", "name": "a", "tags": null}"#),
+            Ok(Sample {
+                name: "a".into(),
+                size: Some(42),
+                tags: None,
+            })
+        );
+    }
+
+    #[test]
+    fn errors_name_the_member() {
+        assert_eq!(
+            decode(r#"{"size": 1}"#).unwrap_err(),
+            "missing field `name` at line 1 column 11"
+        );
+        assert_eq!(
+            decode(r#"{"name": "a", "name": "b"}"#).unwrap_err(),
+            "duplicate field `name` at line 1 column 20"
+        );
+        assert_eq!(
+            decode(r#"{"name": 7}"#).unwrap_err(),
+            "invalid type: integer `7`, expected a string at line 1 column 10"
+        );
+        assert_eq!(
+            decode(r#"[1, 2]"#).unwrap_err(),
+            "invalid type: sequence, expected struct Sample at line 1 column 1"
+        );
+    }
+
+    #[test]
+    fn error_paths_go_through_members() {
+        let json = r#"{"name": "a", "tags": ["x", 3]}"#;
+        let mut de = serde_json::Deserializer::from_str(json);
+        let err = serde_path_to_error::deserialize::<_, Sample>(&mut de).unwrap_err();
+        assert_eq!(err.path().to_string(), "tags[1]");
+    }
+
+    #[test]
+    fn encodes_present_members_in_order() {
+        let sample = Sample {
+            name: "a".into(),
+            size: None,
+            tags: Some(vec!["x".into()]),
+        };
+        assert_eq!(
+            serde_json::to_string(&sample).unwrap(),
+            r#"{"name":"a","tags":["x"]}"#
+        );
+        assert_eq!(
+            serde_json::to_value(Sample::default()).unwrap(),
+            serde_json::json!({ "name": "" })
+        );
+    }
+}
