@@ -1,5 +1,5 @@
 //! Identifiers stay valid and idiomatic whatever a page calls things; the wire name is
-//! kept in `#[serde(rename)]`. One test per case, on `tests/pages/naming.md` (a page written
+//! kept in the struct's serde impls (and its docs). One test per case, on `tests/pages/naming.md` (a page written
 //! for this). `.ci/run` also generates a crate from that page and runs clippy on it.
 
 use std::path::Path;
@@ -26,16 +26,28 @@ fn endpoint() -> String {
     generated("src/naming/v1/type/type_endpoint.rs")
 }
 
-/// The member declaration after `rename`, as `#[serde(rename = "…")] pub name: Type`.
+/// The declaration of the member whose wire name is `wire`, as `pub name: Type`, after
+/// checking that the struct's serde impl writes that member under `wire`.
 fn member(source: &str, wire: &str) -> String {
     let at = source
-        .find(&format!("#[serde(rename = \"{wire}\")]"))
-        .unwrap_or_else(|| panic!("no rename of `{wire}`"));
+        .find(&format!("/// On the wire: `{wire}`."))
+        .unwrap_or_else(|| panic!("no member documented as `{wire}` on the wire"));
     let decl = source[at..]
         .lines()
         .find(|l| l.trim_start().starts_with("pub "))
-        .unwrap();
-    decl.trim().to_string()
+        .unwrap()
+        .trim()
+        .to_string();
+    let name = decl["pub ".len()..].split(':').next().unwrap();
+    let writes = [
+        format!("out.optional(\"{wire}\", &self.{name});"),
+        format!("out.required(\"{wire}\", &self.{name});"),
+    ];
+    assert!(
+        writes.iter().any(|w| source.contains(w.as_str())),
+        "`{name}` is not written as `{wire}`"
+    );
+    decl
 }
 
 #[test]
@@ -116,10 +128,7 @@ fn a_method_named_like_its_resource_gets_its_own_module_name() {
     assert!(
         resource.contains("pub use type_endpoint::{TypeRequest, TypeRequestBody, TypeResponse};")
     );
-    assert!(
-        resource.contains("    pub async fn r#type(\n"),
-        "{resource}"
-    );
+    assert!(resource.contains("    pub fn r#type(\n"), "{resource}");
     let version = generated("src/naming/v1/mod.rs");
     assert!(version.contains("pub mod r#type;"), "{version}");
     assert!(

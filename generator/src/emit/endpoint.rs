@@ -187,6 +187,11 @@ pub fn module(spec: &Spec, shared: &Shared) -> Result<TokenStream, EmitError> {
     let to_api = api_request(spec, &params, &body_params, has_body, multipart);
     let paging = paging_impls(spec, &names, &params, &body_params, &mut types)?;
     let errors = error_items(spec);
+    let response_ty = if is_download(spec) {
+        quote! { feishu_runtime::Download }
+    } else {
+        quote! { #response }
+    };
     let structs = types.into_items();
     let method = names.method.to_string();
     let resource = camel(resource_of(spec));
@@ -207,6 +212,9 @@ pub fn module(spec: &Spec, shared: &Shared) -> Result<TokenStream, EmitError> {
         #request_struct
         impl #request {
             #builder_fn
+        }
+        impl feishu_runtime::Endpoint for #request {
+            type Response = #response_ty;
             #validate
             #to_api
         }
@@ -523,7 +531,9 @@ fn required_list(params: &[Param], body_params: &[(Param, Ident)]) -> String {
     }
 }
 
-fn request_validate(params: &[Param], body_validates: bool) -> TokenStream {
+/// `Endpoint::validate`, when there is anything to check (the trait's default checks
+/// nothing).
+fn request_validate(params: &[Param], body_validates: bool) -> Option<TokenStream> {
     let mut checks = Vec::new();
     for p in params {
         if let Some(check) = value_checks(p.field, false, quote! { v }) {
@@ -538,16 +548,17 @@ fn request_validate(params: &[Param], body_validates: bool) -> TokenStream {
     if body_validates {
         checks.push(quote! { self.body.validate()?; });
     }
-    quote! {
-        /// Checks the rules the documentation states, as the client does before sending.
-        pub fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
-            #( #checks )*
-            Ok(())
+    (!checks.is_empty()).then(|| {
+        quote! {
+            fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
+                #( #checks )*
+                Ok(())
+            }
         }
-    }
+    })
 }
 
-/// `into_api_request`: the request as the runtime sends it.
+/// `Endpoint::into_api_request`: the request as the runtime sends it.
 fn api_request(
     spec: &Spec,
     params: &[Param],
@@ -611,8 +622,7 @@ fn api_request(
         quote! { mut }
     };
     quote! {
-        /// The call as the runtime sends it.
-        pub fn into_api_request(self) -> feishu_runtime::Result<feishu_runtime::ApiRequest> {
+        fn into_api_request(self) -> feishu_runtime::Result<feishu_runtime::ApiRequest> {
             let #mutable call = feishu_runtime::ApiRequest::new(feishu_runtime::Method::#method, #path)
                 .tokens(&[#( #tokens ),*])
                 .errors(ERRORS);
@@ -763,8 +773,7 @@ pub fn client_method(spec: &Spec) -> TokenStream {
             where
                 W: feishu_runtime::AsyncWrite + Unpin + ?Sized,
             {
-                request.validate()?;
-                self.core.download(request.into_api_request()?, out).await
+                self.core.download_into(request, out).await
             }
         };
     }
@@ -781,19 +790,14 @@ pub fn client_method(spec: &Spec) -> TokenStream {
                 &self,
                 request: #module::#request,
             ) -> feishu_runtime::ItemStream<'a, <#module::#response as feishu_runtime::Page>::Item> {
-                let core = self.core;
-                feishu_runtime::pagination::paginate(request, move |request: #module::#request| async move {
-                    request.validate()?;
-                    core.send::<#module::#response>(request.into_api_request()?).await
-                })
+                self.core.stream(request)
             }
         }
     });
     quote! {
         #doc
-        pub async fn #method(&self, request: #module::#request) -> feishu_runtime::Result<#module::#response> {
-            request.validate()?;
-            self.core.send(request.into_api_request()?).await
+        pub fn #method(&self, request: #module::#request) -> feishu_runtime::Call<'a, #module::#response> {
+            self.core.call(request)
         }
         #stream_method
     }

@@ -217,6 +217,7 @@ impl<'a> Types<'a> {
         self.items.push(None);
         let type_ident = Ident::new(name, Span::call_site());
         let mut members = Vec::new();
+        let mut wire = Vec::new();
         let mut checks = Vec::new();
         for (member, field) in member_names(fields) {
             let (value_ty, nested) = match (shape, form_file(field)) {
@@ -224,32 +225,23 @@ impl<'a> Types<'a> {
                 _ => self.rust_type(field, name, side)?,
             };
             let optional = side == Side::Response || !field.is_required();
-            let doc = doc_attrs(&field_doc(field));
-            let rename = match shape {
-                Shape::Json => serde_rename(&member, &field.name),
-                Shape::Form => quote! {},
-            };
-            let (ty, skip) = if shape == Shape::Form {
-                let ty = if optional {
-                    quote! { Option<#value_ty> }
-                } else {
-                    value_ty
-                };
-                (ty, quote! {})
-            } else if let Some(lenient) = lenient_number(field, side) {
-                (
-                    quote! { Option<#value_ty> },
-                    quote! { #[serde(default, deserialize_with = #lenient, skip_serializing_if = "Option::is_none")] },
-                )
-            } else if optional {
-                (
-                    quote! { Option<#value_ty> },
-                    quote! { #[serde(default, skip_serializing_if = "Option::is_none")] },
-                )
+            let mut doc = field_doc(field);
+            if shape == Shape::Json && member.to_string().trim_start_matches("r#") != field.name {
+                doc.push_str(&format!("\n\nOn the wire: `{}`.", field.name));
+            }
+            let doc = doc_attrs(&doc);
+            let ty = if optional {
+                quote! { Option<#value_ty> }
             } else {
-                (value_ty, quote! {})
+                value_ty
             };
-            members.push(quote! { #doc #rename #skip pub #member: #ty, });
+            members.push(quote! { #doc pub #member: #ty, });
+            wire.push(Member {
+                ident: member.clone(),
+                wire: field.name.clone(),
+                optional,
+                lenient: lenient_number(field, side),
+            });
             if side == Side::Request {
                 let nested_validates = nested.as_deref().is_some_and(|t| self.has_validate(t));
                 if let Some(check) = value_checks(field, nested_validates, quote! { v }) {
@@ -275,20 +267,20 @@ impl<'a> Types<'a> {
             }
         });
         let derives = match shape {
-            Shape::Json => {
-                quote! { #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)] }
-            }
+            Shape::Json => quote! { #[derive(Clone, Debug, Default, PartialEq)] },
             // `Default` only when it can be had: a required file has no default.
             Shape::Form if fields.iter().all(|f| !f.is_required()) => {
                 quote! { #[derive(Clone, Debug, Default, PartialEq)] }
             }
             Shape::Form => quote! { #[derive(Clone, Debug, PartialEq)] },
         };
+        let serde = (shape == Shape::Json).then(|| object_impls(&type_ident, &wire));
         self.items[slot] = Some(quote! {
             #doc
             #derives
             pub struct #type_ident { #( #members )* }
             #validate
+            #serde
         });
         Ok(type_ident)
     }
@@ -412,15 +404,103 @@ pub fn value_checks(field: &Field, nested_validates: bool, v: TokenStream) -> Op
 }
 
 /// Numbers in replies also decode from strings (`"42"`) and `""`, which Feishu sends
-/// where its pages say number.
-fn lenient_number(field: &Field, side: Side) -> Option<&'static str> {
-    if let Some(EnumShape::Int(_)) = shape_of(field) {
-        return (side == Side::Response).then_some("feishu_runtime::lenient::option_enum");
+/// where its pages say number: the `feishu_runtime::lenient` reader of such a member.
+fn lenient_number(field: &Field, side: Side) -> Option<TokenStream> {
+    if side == Side::Request {
+        return None;
     }
-    match (side, field.ty) {
-        (Side::Response, FieldType::Int) => Some("feishu_runtime::lenient::option_i64"),
-        (Side::Response, FieldType::Float) => Some("feishu_runtime::lenient::option_f64"),
+    if let Some(EnumShape::Int(_)) = shape_of(field) {
+        return Some(quote! { feishu_runtime::lenient::read_enum });
+    }
+    match field.ty {
+        FieldType::Int => Some(quote! { feishu_runtime::lenient::read_i64 }),
+        FieldType::Float => Some(quote! { feishu_runtime::lenient::read_f64 }),
         _ => None,
+    }
+}
+
+/// One member of a JSON struct as its serde impls see it.
+struct Member {
+    ident: Ident,
+    wire: String,
+    optional: bool,
+    /// How a reply's number is read, when it is read leniently.
+    lenient: Option<TokenStream>,
+}
+
+/// `Serialize`, `Deserialize` and `feishu_runtime::object::Object` for a JSON struct: a
+/// line per member each way, where a derive would write several functions' worth (see the
+/// runtime's `object` module for why).
+fn object_impls(ty: &Ident, members: &[Member]) -> TokenStream {
+    let wire: Vec<&str> = members.iter().map(|m| m.wire.as_str()).collect();
+    let required: Vec<Literal> = (0..members.len())
+        .filter(|&i| !members[i].optional)
+        .map(Literal::usize_unsuffixed)
+        .collect();
+    let reads: Vec<TokenStream> = members
+        .iter()
+        .map(|m| {
+            let ident = &m.ident;
+            match &m.lenient {
+                Some(reader) => quote! { #reader(map, &mut self.#ident) },
+                None => quote! { feishu_runtime::object::read(map, &mut self.#ident) },
+            }
+        })
+        .collect();
+    let decode = match reads.as_slice() {
+        [] => quote! {
+            fn decode_member<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+                Ok(())
+            }
+        },
+        reads => {
+            let indexes = (0..reads.len()).map(Literal::usize_unsuffixed);
+            quote! {
+                fn decode_member<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+                    match index {
+                        #( #indexes => #reads, )*
+                        _ => Ok(()),
+                    }
+                }
+            }
+        }
+    };
+    let writes: Vec<TokenStream> = members
+        .iter()
+        .map(|m| {
+            let (ident, wire) = (&m.ident, &m.wire);
+            if m.optional {
+                quote! { out.optional(#wire, &self.#ident); }
+            } else {
+                quote! { out.required(#wire, &self.#ident); }
+            }
+        })
+        .collect();
+    let serialize = if writes.is_empty() {
+        quote! { feishu_runtime::object::Members::new(serializer)?.end() }
+    } else {
+        quote! {
+            let mut out = feishu_runtime::object::Members::new(serializer)?;
+            #( #writes )*
+            out.end()
+        }
+    };
+    quote! {
+        impl serde::Serialize for #ty {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #serialize
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                feishu_runtime::object::deserialize(deserializer, &[#( #wire ),*], &[#( #required ),*])
+            }
+        }
+
+        impl feishu_runtime::object::Object for #ty {
+            #decode
+        }
     }
 }
 
@@ -470,16 +550,6 @@ pub fn member_names(fields: &[Field]) -> Vec<(Ident, &Field)> {
         out.push((ident(&name), field));
     }
     out
-}
-
-/// `#[serde(rename = "…")]` when the Rust name differs from the wire name.
-pub fn serde_rename(member: &Ident, wire: &str) -> TokenStream {
-    let rust = member.to_string();
-    if rust.trim_start_matches("r#") == wire {
-        quote! {}
-    } else {
-        quote! { #[serde(rename = #wire)] }
-    }
 }
 
 fn object_doc(field: &Field) -> String {

@@ -29,11 +29,10 @@ impl<'a> AilySession<'a> {
     /// Scopes: `aily:session:write` (读写会话信息).
     ///
     /// The request is validated against the documented rules before it is sent.
-    pub async fn update(
+    pub fn update(
         &self,
         request: update::UpdateRequest,
-    ) -> feishu_runtime::Result<update::UpdateResponse> {
-        request.validate()?;
-        self.core.send(request.into_api_request()?).await
+    ) -> feishu_runtime::Call<'a, update::UpdateResponse> {
+        self.core.call(request)
     }
 }

@@ -30,15 +30,16 @@ impl UpdateRequest {
             },
         }
     }
+}
 
-    /// Checks the rules the documentation states, as the client does before sending.
-    pub fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
+impl feishu_runtime::Endpoint for UpdateRequest {
+    type Response = UpdateResponse;
+    fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
         self.body.validate()?;
         Ok(())
     }
 
-    /// The call as the runtime sends it.
-    pub fn into_api_request(self) -> feishu_runtime::Result<feishu_runtime::ApiRequest> {
+    fn into_api_request(self) -> feishu_runtime::Result<feishu_runtime::ApiRequest> {
         let mut call = feishu_runtime::ApiRequest::new(
                 feishu_runtime::Method::Put,
                 "/open-apis/aily/v1/sessions/:aily_session_id",
@@ -97,21 +98,19 @@ impl UpdateRequestBuilder {
 }
 
 /// JSON body of [`UpdateRequest`].
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateRequestBody {
     /// 可自行构造的 Context [上下文变量](https://aily.feishu.cn/hc/1u7kleqg/en70bqqj#6a446d5e)；在 Workflow 技能中可消费这部分全局变量
     ///
     /// Checked before sending: 0 to 255 characters.
     ///
     /// Example: `{}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_context: Option<String>,
     /// 会话的自定义变量内容，变量数据保存在服务端 Session 中，可在 `GetSession` 时原样返回，无需在 API 调用侧存储
     ///
     /// Checked before sending: 0 to 255 characters.
     ///
     /// Example: `{}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<String>,
 }
 
@@ -128,34 +127,141 @@ impl UpdateRequestBody {
     }
 }
 
+impl serde::Serialize for UpdateRequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = feishu_runtime::object::Members::new(serializer)?;
+        out.optional("channel_context", &self.channel_context);
+        out.optional("metadata", &self.metadata);
+        out.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateRequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        feishu_runtime::object::deserialize(
+            deserializer,
+            &["channel_context", "metadata"],
+            &[],
+        )
+    }
+}
+
+impl feishu_runtime::object::Object for UpdateRequestBody {
+    fn decode_member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => feishu_runtime::object::read(map, &mut self.channel_context),
+            1 => feishu_runtime::object::read(map, &mut self.metadata),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// The `data` of a successful reply to [`UpdateRequest`].
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<Session>,
 }
 
+impl serde::Serialize for UpdateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = feishu_runtime::object::Members::new(serializer)?;
+        out.optional("session", &self.session);
+        out.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        feishu_runtime::object::deserialize(deserializer, &["session"], &[])
+    }
+}
+
+impl feishu_runtime::object::Object for UpdateResponse {
+    fn decode_member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => feishu_runtime::object::read(map, &mut self.session),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// The `session` object.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Session {
     /// Example: `session_4dfunz7sp1g8m`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Example: `1711975665710`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Example: `1711975665710`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<String>,
     /// Example: `1794840334557292`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Example: `{}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_context: Option<String>,
     /// Example: `{}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<String>,
+}
+
+impl serde::Serialize for Session {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = feishu_runtime::object::Members::new(serializer)?;
+        out.optional("id", &self.id);
+        out.optional("created_at", &self.created_at);
+        out.optional("modified_at", &self.modified_at);
+        out.optional("created_by", &self.created_by);
+        out.optional("channel_context", &self.channel_context);
+        out.optional("metadata", &self.metadata);
+        out.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Session {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        feishu_runtime::object::deserialize(
+            deserializer,
+            &[
+                "id",
+                "created_at",
+                "modified_at",
+                "created_by",
+                "channel_context",
+                "metadata",
+            ],
+            &[],
+        )
+    }
+}
+
+impl feishu_runtime::object::Object for Session {
+    fn decode_member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => feishu_runtime::object::read(map, &mut self.id),
+            1 => feishu_runtime::object::read(map, &mut self.created_at),
+            2 => feishu_runtime::object::read(map, &mut self.modified_at),
+            3 => feishu_runtime::object::read(map, &mut self.created_by),
+            4 => feishu_runtime::object::read(map, &mut self.channel_context),
+            5 => feishu_runtime::object::read(map, &mut self.metadata),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Error codes the documentation lists for this endpoint; compare with

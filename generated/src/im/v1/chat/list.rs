@@ -67,9 +67,11 @@ impl ListRequest {
             },
         }
     }
+}
 
-    /// Checks the rules the documentation states, as the client does before sending.
-    pub fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
+impl feishu_runtime::Endpoint for ListRequest {
+    type Response = ListResponse;
+    fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
         if let Some(v) = &self.page_size {
             feishu_runtime::validate::range(
                 "page_size",
@@ -81,8 +83,7 @@ impl ListRequest {
         Ok(())
     }
 
-    /// The call as the runtime sends it.
-    pub fn into_api_request(self) -> feishu_runtime::Result<feishu_runtime::ApiRequest> {
+    fn into_api_request(self) -> feishu_runtime::Result<feishu_runtime::ApiRequest> {
         let mut call = feishu_runtime::ApiRequest::new(
                 feishu_runtime::Method::Get,
                 "/open-apis/im/v1/chats",
@@ -178,45 +179,71 @@ impl ListRequestBuilder {
 }
 
 /// The `data` of a successful reply to [`ListRequest`].
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListResponse {
     /// 群列表
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Item>>,
     /// 分页标记，当 has_more 为 true 时，会同时返回新的 page_token
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
     /// 是否还有更多项
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
 }
 
+impl serde::Serialize for ListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = feishu_runtime::object::Members::new(serializer)?;
+        out.optional("items", &self.items);
+        out.optional("page_token", &self.page_token);
+        out.optional("has_more", &self.has_more);
+        out.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        feishu_runtime::object::deserialize(
+            deserializer,
+            &["items", "page_token", "has_more"],
+            &[],
+        )
+    }
+}
+
+impl feishu_runtime::object::Object for ListResponse {
+    fn decode_member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => feishu_runtime::object::read(map, &mut self.items),
+            1 => feishu_runtime::object::read(map, &mut self.page_token),
+            2 => feishu_runtime::object::read(map, &mut self.has_more),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// The `item` object.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Item {
     /// 群组 ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat_id: Option<String>,
     /// 群头像 URL
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
     /// 群名称
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// 群描述
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// 群主 ID，ID 类型与查询参数 user_id_type 一致
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
     /// 群主 ID 类型
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_id_type: Option<String>,
     /// 是否是外部群
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external: Option<bool>,
     /// 租户 Key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_key: Option<String>,
     /// 群状态
     ///
@@ -224,8 +251,66 @@ pub struct Item {
     /// - `normal`: 正常
     /// - `dissolved`: 已解散
     /// - `dissolved_save`: 已解散（保留）
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat_status: Option<ChatStatus>,
+}
+
+impl serde::Serialize for Item {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = feishu_runtime::object::Members::new(serializer)?;
+        out.optional("chat_id", &self.chat_id);
+        out.optional("avatar", &self.avatar);
+        out.optional("name", &self.name);
+        out.optional("description", &self.description);
+        out.optional("owner_id", &self.owner_id);
+        out.optional("owner_id_type", &self.owner_id_type);
+        out.optional("external", &self.external);
+        out.optional("tenant_key", &self.tenant_key);
+        out.optional("chat_status", &self.chat_status);
+        out.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Item {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        feishu_runtime::object::deserialize(
+            deserializer,
+            &[
+                "chat_id",
+                "avatar",
+                "name",
+                "description",
+                "owner_id",
+                "owner_id_type",
+                "external",
+                "tenant_key",
+                "chat_status",
+            ],
+            &[],
+        )
+    }
+}
+
+impl feishu_runtime::object::Object for Item {
+    fn decode_member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => feishu_runtime::object::read(map, &mut self.chat_id),
+            1 => feishu_runtime::object::read(map, &mut self.avatar),
+            2 => feishu_runtime::object::read(map, &mut self.name),
+            3 => feishu_runtime::object::read(map, &mut self.description),
+            4 => feishu_runtime::object::read(map, &mut self.owner_id),
+            5 => feishu_runtime::object::read(map, &mut self.owner_id_type),
+            6 => feishu_runtime::object::read(map, &mut self.external),
+            7 => feishu_runtime::object::read(map, &mut self.tenant_key),
+            8 => feishu_runtime::object::read(map, &mut self.chat_status),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// The values of `chat_status` the documentation lists, and [`ChatStatus::Unknown`] for any other.

@@ -29,12 +29,11 @@ impl<'a> Chat<'a> {
     /// Scopes: `im:chat:readonly` (获取群组信息).
     ///
     /// The request is validated against the documented rules before it is sent. [`Self::list_stream`] gives every item across pages as one stream.
-    pub async fn list(
+    pub fn list(
         &self,
         request: list::ListRequest,
-    ) -> feishu_runtime::Result<list::ListResponse> {
-        request.validate()?;
-        self.core.send(request.into_api_request()?).await
+    ) -> feishu_runtime::Call<'a, list::ListResponse> {
+        self.core.call(request)
     }
 
     /// Every item of [`Self::list`] across all pages, fetched page by page as the stream is read. It starts at the request's page token (none: the first page) and ends after the last page or the first error; `.limit(n)` stops after `n` items.
@@ -45,13 +44,6 @@ impl<'a> Chat<'a> {
         'a,
         <list::ListResponse as feishu_runtime::Page>::Item,
     > {
-        let core = self.core;
-        feishu_runtime::pagination::paginate(
-            request,
-            move |request: list::ListRequest| async move {
-                request.validate()?;
-                core.send::<list::ListResponse>(request.into_api_request()?).await
-            },
-        )
+        self.core.stream(request)
     }
 }

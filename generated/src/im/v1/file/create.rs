@@ -34,15 +34,16 @@ impl CreateRequest {
             },
         }
     }
+}
 
-    /// Checks the rules the documentation states, as the client does before sending.
-    pub fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
+impl feishu_runtime::Endpoint for CreateRequest {
+    type Response = CreateResponse;
+    fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
         self.body.validate()?;
         Ok(())
     }
 
-    /// The call as the runtime sends it.
-    pub fn into_api_request(self) -> feishu_runtime::Result<feishu_runtime::ApiRequest> {
+    fn into_api_request(self) -> feishu_runtime::Result<feishu_runtime::ApiRequest> {
         let mut call = feishu_runtime::ApiRequest::new(
                 feishu_runtime::Method::Post,
                 "/open-apis/im/v1/files",
@@ -227,11 +228,39 @@ impl<'de> serde::Deserialize<'de> for FileType {
 }
 
 /// The `data` of a successful reply to [`CreateRequest`].
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateResponse {
     /// Example: `file_v2_8d5a2a57-0b43-4a3d-92e0-1c5a0d0e2f7g`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_key: Option<String>,
+}
+
+impl serde::Serialize for CreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = feishu_runtime::object::Members::new(serializer)?;
+        out.optional("file_key", &self.file_key);
+        out.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        feishu_runtime::object::deserialize(deserializer, &["file_key"], &[])
+    }
+}
+
+impl feishu_runtime::object::Object for CreateResponse {
+    fn decode_member<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => feishu_runtime::object::read(map, &mut self.file_key),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Error codes the documentation lists for this endpoint; compare with

@@ -29,14 +29,11 @@ impl GetRequest {
             },
         }
     }
+}
 
-    /// Checks the rules the documentation states, as the client does before sending.
-    pub fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
-        Ok(())
-    }
-
-    /// The call as the runtime sends it.
-    pub fn into_api_request(self) -> feishu_runtime::Result<feishu_runtime::ApiRequest> {
+impl feishu_runtime::Endpoint for GetRequest {
+    type Response = feishu_runtime::Download;
+    fn into_api_request(self) -> feishu_runtime::Result<feishu_runtime::ApiRequest> {
         let mut call = feishu_runtime::ApiRequest::new(
                 feishu_runtime::Method::Get,
                 "/open-apis/im/v1/files/:file_key",

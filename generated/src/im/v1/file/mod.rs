@@ -31,12 +31,11 @@ impl<'a> File<'a> {
     /// Scopes: `im:resource` (获取与上传图片或文件资源).
     ///
     /// The request is validated against the documented rules before it is sent.
-    pub async fn create(
+    pub fn create(
         &self,
         request: create::CreateRequest,
-    ) -> feishu_runtime::Result<create::CreateResponse> {
-        request.validate()?;
-        self.core.send(request.into_api_request()?).await
+    ) -> feishu_runtime::Call<'a, create::CreateResponse> {
+        self.core.call(request)
     }
 
     /// 下载文件
@@ -60,7 +59,6 @@ impl<'a> File<'a> {
     where
         W: feishu_runtime::AsyncWrite + Unpin + ?Sized,
     {
-        request.validate()?;
-        self.core.download(request.into_api_request()?, out).await
+        self.core.download_into(request, out).await
     }
 }
