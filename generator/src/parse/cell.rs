@@ -206,6 +206,8 @@ enum Phrase {
     MaxLength,
     MinLength,
     LengthRange,
+    /// `长度为 10`: exactly that many characters.
+    ExactLength,
     Max,
     Min,
     ValueRange,
@@ -213,6 +215,7 @@ enum Phrase {
 }
 
 const PHRASES: &[(&str, Phrase)] = &[
+    ("总长度最大值", Phrase::MaxLength),
     ("最大长度", Phrase::MaxLength),
     ("最小长度", Phrase::MinLength),
     ("长度范围", Phrase::LengthRange),
@@ -223,6 +226,8 @@ const PHRASES: &[(&str, Phrase)] = &[
     ("int32 范围", Phrase::ValueRange),
     ("int64 范围", Phrase::ValueRange),
     ("列表长度不能大于", Phrase::MaxLength),
+    ("固定长度", Phrase::ExactLength),
+    ("长度为", Phrase::ExactLength),
     ("Maximum length", Phrase::MaxLength),
     ("Minimum length", Phrase::MinLength),
     ("Length range", Phrase::LengthRange),
@@ -246,7 +251,18 @@ pub fn parse_rules(text: &str) -> (Rules, Vec<String>) {
             .iter()
             .find_map(|(name, phrase)| rest.strip_prefix(name).map(|after| (*phrase, after)))
         else {
+            // `1 ~ 100 个字符`: a length range with no phrase before it.
+            if let (true, remaining) = bare_length_range(rest, &mut rules) {
+                rest = remaining;
+                continue;
+            }
             let end = next_phrase(rest).unwrap_or(rest.len());
+            // `一个文本 Block 中 content 总长度最大值：…`: what the phrase is about, not a
+            // rule of its own.
+            if end < rest.len() && is_subject(&rest[..end]) {
+                rest = &rest[end..];
+                continue;
+            }
             unknown.push(rest[..end].trim().to_string());
             rest = &rest[end..];
             continue;
@@ -266,6 +282,30 @@ pub fn parse_rules(text: &str) -> (Rules, Vec<String>) {
         }
     }
     (rules, unknown)
+}
+
+/// `1 ~ 100 个字符`: read as a length range only when a length unit follows.
+fn bare_length_range<'a>(text: &'a str, rules: &mut Rules) -> (bool, &'a str) {
+    if !text.starts_with(|c: char| c.is_ascii_digit() || c == '`') {
+        return (false, text);
+    }
+    let mut found = Rules::default();
+    let (ok, rest) = apply(Phrase::LengthRange, text, &mut found);
+    let rest = rest.trim_start();
+    if !ok || !["个字符", "字符"].iter().any(|unit| rest.starts_with(unit)) {
+        return (false, text);
+    }
+    rules.min_length = found.min_length;
+    rules.max_length = found.max_length;
+    (true, strip_unit(rest))
+}
+
+/// A short run of words with no sentence break: the subject of the phrase after it.
+fn is_subject(text: &str) -> bool {
+    let text = text.trim();
+    !text.is_empty()
+        && text.chars().count() <= 40
+        && !text.contains(|c: char| "。；;，,、：:\n".contains(c))
 }
 
 /// Units written after a length (`～ 32 字符`): part of the phrase, not another rule.
@@ -324,6 +364,14 @@ fn apply<'a>(phrase: Phrase, text: &'a str, rules: &mut Rules) -> (bool, &'a str
             }
             (true, rest)
         }
+        Phrase::ExactLength => {
+            let Some(length) = number(text).and_then(|(n, rest)| Some((n.as_u64()?, rest))) else {
+                return (false, text);
+            };
+            rules.min_length = Some(length.0);
+            rules.max_length = Some(length.0);
+            (true, length.1)
+        }
         Phrase::MaxLength | Phrase::MinLength | Phrase::Max | Phrase::Min => {
             let Some((value, rest)) = number(text) else {
                 return (false, text);
@@ -372,7 +420,12 @@ fn number(text: &str) -> Option<(Number, &str)> {
     };
     let mut rest = &text[end..];
     if ticked {
-        rest = rest.strip_prefix('`')?;
+        // `100,000 个 UTF-16 编码的字符`: a unit may follow the number inside the ticks.
+        let (unit, after) = rest.split_once('`')?;
+        if !unit.is_empty() && !unit.starts_with(char::is_whitespace) {
+            return None;
+        }
+        rest = after;
     }
     Some((number, rest))
 }
@@ -405,6 +458,40 @@ mod tests {
         assert_eq!(rules.max, Some(Number::from(500)));
         assert_eq!(rules.min, Some(Number::from(-1)));
         assert_eq!(unknown, vec!["必须是偶数".to_string()]);
+    }
+
+    #[test]
+    fn bare_ranges_exact_lengths_and_subjects() {
+        let lengths = |text: &str| {
+            let (rules, unknown) = parse_rules(text);
+            (rules.min_length, rules.max_length, unknown)
+        };
+        assert_eq!(lengths("1 ~ 100 个字符。"), (Some(1), Some(100), vec![]));
+        assert_eq!(
+            lengths("1 ~ 64 个字符，仅支持字母、数字。"),
+            (Some(1), Some(64), vec!["仅支持字母、数字。".to_string()])
+        );
+        assert_eq!(
+            lengths("长度为 10，由 0-9、a-z、A-Z 组合而成。"),
+            (
+                Some(10),
+                Some(10),
+                vec!["由 0-9、a-z、A-Z 组合而成。".to_string()]
+            )
+        );
+        assert_eq!(
+            lengths("一个文本 Block 中 content 总长度最大值：`100,000 个 UTF-16 编码的字符`"),
+            (None, Some(100000), vec![])
+        );
+        // A number alone is not a length, and prose with a break in it is not a subject.
+        assert_eq!(
+            lengths("1 ~ 100"),
+            (None, None, vec!["1 ~ 100".to_string()])
+        );
+        assert_eq!(
+            lengths("必须是偶数，最大长度：5").2,
+            vec!["必须是偶数，".to_string()]
+        );
     }
 
     #[test]
