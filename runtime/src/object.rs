@@ -10,6 +10,8 @@
 //! member sent twice or a required one missing is an error naming it, and `None` members
 //! are left out of the output.
 
+mod debug;
+
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -77,6 +79,12 @@ impl<M: SerializeMap> Members<M> {
             None => self.map.end(),
         }
     }
+}
+
+/// `Debug::fmt` of a generated struct: `Name {"member": value, …}` with the members it
+/// has, as they go on the wire; `{:#?}` puts one member on a line.
+pub fn debug<T: Serialize>(value: &T, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    debug::fmt(value, name_of::<T>(), f)
 }
 
 /// `Deserialize::deserialize` of a generated struct: `fields` are the wire names of its
@@ -245,6 +253,29 @@ mod tests {
         let mut de = serde_json::Deserializer::from_str(json);
         let err = serde_path_to_error::deserialize::<_, Sample>(&mut de).unwrap_err();
         assert_eq!(err.path().to_string(), "tags[1]");
+    }
+
+    #[test]
+    fn debug_shows_the_members_a_value_has() {
+        struct Shown(Sample);
+        impl fmt::Debug for Shown {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                debug(&self.0, f)
+            }
+        }
+        let sample = Shown(Sample {
+            name: "a\"b".into(),
+            size: None,
+            tags: Some(vec!["x".into(), "y".into()]),
+        });
+        assert_eq!(
+            format!("{sample:?}"),
+            r#"Sample {"name": "a\"b", "tags": ["x", "y"]}"#
+        );
+        assert_eq!(
+            format!("{sample:#?}"),
+            "Sample {\n    \"name\": \"a\\\"b\",\n    \"tags\": [\n        \"x\",\n        \"y\",\n    ],\n}"
+        );
     }
 
     #[test]

@@ -267,7 +267,8 @@ impl<'a> Types<'a> {
             }
         });
         let derives = match shape {
-            Shape::Json => quote! { #[derive(Clone, Debug, Default, PartialEq)] },
+            // `Debug` comes with the serde impls: the members a value has, as on the wire.
+            Shape::Json => quote! { #[derive(Clone, Default, PartialEq)] },
             // `Default` only when it can be had: a required file has no default.
             Shape::Form if fields.iter().all(|f| !f.is_required()) => {
                 quote! { #[derive(Clone, Debug, Default, PartialEq)] }
@@ -428,8 +429,8 @@ struct Member {
     lenient: Option<TokenStream>,
 }
 
-/// `Serialize`, `Deserialize` and `feishu_runtime::object::Object` for a JSON struct: a
-/// line per member each way, where a derive would write several functions' worth (see the
+/// `Debug`, `Serialize`, `Deserialize` and `feishu_runtime::object::Object` for a JSON
+/// struct: a line per member each way, where a derive would write several functions' worth (see the
 /// runtime's `object` module for why).
 fn object_impls(ty: &Ident, members: &[Member]) -> TokenStream {
     let wire: Vec<&str> = members.iter().map(|m| m.wire.as_str()).collect();
@@ -486,6 +487,12 @@ fn object_impls(ty: &Ident, members: &[Member]) -> TokenStream {
         }
     };
     quote! {
+        impl std::fmt::Debug for #ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                feishu_runtime::object::debug(self, f)
+            }
+        }
+
         impl serde::Serialize for #ty {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 #serialize

@@ -98,7 +98,7 @@ impl UpdateRequestBuilder {
 }
 
 /// JSON body of [`UpdateRequest`].
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct UpdateRequestBody {
     /// 可自行构造的 Context [上下文变量](https://aily.feishu.cn/hc/1u7kleqg/en70bqqj#6a446d5e)；在 Workflow 技能中可消费这部分全局变量
     ///
@@ -124,6 +124,12 @@ impl UpdateRequestBody {
             feishu_runtime::validate::length("metadata", v, Some(0), Some(255))?;
         }
         Ok(())
+    }
+}
+
+impl std::fmt::Debug for UpdateRequestBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        feishu_runtime::object::debug(self, f)
     }
 }
 
@@ -163,9 +169,15 @@ impl feishu_runtime::object::Object for UpdateRequestBody {
 }
 
 /// The `data` of a successful reply to [`UpdateRequest`].
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct UpdateResponse {
     pub session: Option<Session>,
+}
+
+impl std::fmt::Debug for UpdateResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        feishu_runtime::object::debug(self, f)
+    }
 }
 
 impl serde::Serialize for UpdateResponse {
@@ -198,7 +210,7 @@ impl feishu_runtime::object::Object for UpdateResponse {
 }
 
 /// The `session` object.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Session {
     /// Example: `session_4dfunz7sp1g8m`.
     pub id: Option<String>,
@@ -212,6 +224,12 @@ pub struct Session {
     pub channel_context: Option<String>,
     /// Example: `{}`.
     pub metadata: Option<String>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        feishu_runtime::object::debug(self, f)
+    }
 }
 
 impl serde::Serialize for Session {

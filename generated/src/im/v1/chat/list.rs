@@ -179,7 +179,7 @@ impl ListRequestBuilder {
 }
 
 /// The `data` of a successful reply to [`ListRequest`].
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ListResponse {
     /// 群列表
     pub items: Option<Vec<Item>>,
@@ -187,6 +187,12 @@ pub struct ListResponse {
     pub page_token: Option<String>,
     /// 是否还有更多项
     pub has_more: Option<bool>,
+}
+
+impl std::fmt::Debug for ListResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        feishu_runtime::object::debug(self, f)
+    }
 }
 
 impl serde::Serialize for ListResponse {
@@ -227,7 +233,7 @@ impl feishu_runtime::object::Object for ListResponse {
 }
 
 /// The `item` object.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Item {
     /// 群组 ID
     pub chat_id: Option<String>,
@@ -252,6 +258,12 @@ pub struct Item {
     /// - `dissolved`: 已解散
     /// - `dissolved_save`: 已解散（保留）
     pub chat_status: Option<ChatStatus>,
+}
+
+impl std::fmt::Debug for Item {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        feishu_runtime::object::debug(self, f)
+    }
 }
 
 impl serde::Serialize for Item {

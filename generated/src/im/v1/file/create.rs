@@ -228,10 +228,16 @@ impl<'de> serde::Deserialize<'de> for FileType {
 }
 
 /// The `data` of a successful reply to [`CreateRequest`].
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreateResponse {
     /// Example: `file_v2_8d5a2a57-0b43-4a3d-92e0-1c5a0d0e2f7g`.
     pub file_key: Option<String>,
+}
+
+impl std::fmt::Debug for CreateResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        feishu_runtime::object::debug(self, f)
+    }
 }
 
 impl serde::Serialize for CreateResponse {
