@@ -116,6 +116,16 @@ async fn decodes_the_documented_reply() {
     assert_eq!(session.created_by.as_deref(), Some("1794840334557292"));
     assert_eq!(session.channel_context.as_deref(), Some("{}"));
     assert_eq!(session.metadata.as_deref(), Some("{}"));
+    // Debug shows the members the reply had, as on the wire.
+    let partial = feishu_api::aily::v1::aily_session::update::Session {
+        id: session.id.clone(),
+        metadata: session.metadata.clone(),
+        ..Default::default()
+    };
+    assert_eq!(
+        format!("{partial:?}"),
+        r#"Session {"id": "session_4dfunz7sp1g8m", "metadata": "{}"}"#
+    );
 }
 
 #[tokio::test]
