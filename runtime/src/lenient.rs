@@ -1,6 +1,8 @@
 //! Deserializers that accept what Feishu sometimes sends instead of what its pages say: a
 //! number as a string (`"42"`), or an empty string for "no value". Generated response
-//! types use them on every number field, so such a reply still decodes.
+//! types read every number member with the `read_*` functions, so such a reply still
+//! decodes; the `option_*` ones do the same for `#[serde(deserialize_with)]` in types
+//! written by hand.
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Unexpected, Visitor};
 use std::fmt;
@@ -39,7 +41,7 @@ pub fn read_i64<'de, A: MapAccess<'de>>(
     map: &mut A,
     slot: &mut Option<i64>,
 ) -> Result<(), A::Error> {
-    *slot = map.next_value_seed(NumberSeed::<i64>(PhantomData))?;
+    *slot = next_number(map)?;
     Ok(())
 }
 
@@ -48,7 +50,7 @@ pub fn read_f64<'de, A: MapAccess<'de>>(
     map: &mut A,
     slot: &mut Option<f64>,
 ) -> Result<(), A::Error> {
-    *slot = map.next_value_seed(NumberSeed::<f64>(PhantomData))?;
+    *slot = next_number(map)?;
     Ok(())
 }
 
@@ -57,10 +59,12 @@ pub fn read_enum<'de, A: MapAccess<'de>, T: From<i64>>(
     map: &mut A,
     slot: &mut Option<T>,
 ) -> Result<(), A::Error> {
-    *slot = map
-        .next_value_seed(NumberSeed::<i64>(PhantomData))?
-        .map(T::from);
+    *slot = next_number::<A, i64>(map)?.map(T::from);
     Ok(())
+}
+
+fn next_number<'de, A: MapAccess<'de>, T: Number>(map: &mut A) -> Result<Option<T>, A::Error> {
+    map.next_value_seed(NumberSeed::<T>(PhantomData))
 }
 
 struct NumberSeed<T>(PhantomData<T>);

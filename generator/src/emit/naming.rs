@@ -1,5 +1,6 @@
 //! Identifiers from wire names: idiomatic case (heck), valid whatever the page says, with
-//! Rust keywords escaped. The wire name itself is kept by the caller, in the struct's serde impls.
+//! Rust keywords escaped. The wire name itself is kept by the caller, in the struct's
+//! serde impls.
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span};

@@ -430,13 +430,15 @@ struct Member {
 }
 
 /// `Debug`, `Serialize`, `Deserialize` and `feishu_runtime::object::Object` for a JSON
-/// struct: a line per member each way, where a derive would write several functions' worth (see the
-/// runtime's `object` module for why).
+/// struct: a line per member each way, where a derive would write several functions'
+/// worth (see the runtime's `object` module for why).
 fn object_impls(ty: &Ident, members: &[Member]) -> TokenStream {
     let wire: Vec<&str> = members.iter().map(|m| m.wire.as_str()).collect();
-    let required: Vec<Literal> = (0..members.len())
-        .filter(|&i| !members[i].optional)
-        .map(Literal::usize_unsuffixed)
+    let required: Vec<Literal> = members
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| !m.optional)
+        .map(|(i, _)| Literal::usize_unsuffixed(i))
         .collect();
     let reads: Vec<TokenStream> = members
         .iter()

@@ -243,6 +243,11 @@ impl ser::SerializeTupleVariant for List<'_, '_> {
 struct Map<'a, 'b>(fmt::DebugMap<'a, 'b>);
 
 impl Map<'_, '_> {
+    fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Failed> {
+        self.0.entry(&key, &Shown(value));
+        Ok(())
+    }
+
     fn finish(mut self) -> Result<(), Failed> {
         written(self.0.finish())
     }
@@ -272,8 +277,7 @@ impl ser::SerializeStruct for Map<'_, '_> {
         key: &'static str,
         value: &T,
     ) -> Result<(), Failed> {
-        self.0.entry(&key, &Shown(value));
-        Ok(())
+        self.field(key, value)
     }
     fn end(self) -> Result<(), Failed> {
         self.finish()
@@ -288,8 +292,7 @@ impl ser::SerializeStructVariant for Map<'_, '_> {
         key: &'static str,
         value: &T,
     ) -> Result<(), Failed> {
-        self.0.entry(&key, &Shown(value));
-        Ok(())
+        self.field(key, value)
     }
     fn end(self) -> Result<(), Failed> {
         self.finish()
