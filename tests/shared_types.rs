@@ -1,11 +1,12 @@
 //! A model several endpoints of a service spell the same way becomes one type in
-//! `<service>/models.rs`; an endpoint that spells it differently keeps its own.
+//! `<service>/models.rs`; a second shape of the same name that several endpoints share
+//! gets a name saying how it differs; a shape only one endpoint has stays its own.
 
 use std::path::Path;
 
 use feishu_codegen::emit::{EmitOptions, emit_crate};
 use feishu_codegen::parse::{Outcome, parse_page};
-use feishu_codegen::spec::Spec;
+use feishu_codegen::spec::{Field, FieldType, Spec};
 
 fn seed() -> String {
     let path =
@@ -113,4 +114,189 @@ fn a_differing_endpoint_keeps_its_own_type() {
         !local[..local.find('}').unwrap()].contains("metadata"),
         "{local}"
     );
+}
+
+/// The seed endpoint as `method`, with only the given nested `owner` objects: in its
+/// request body and in its reply (each when given).
+fn with_owner(method: &str, request: Option<Vec<Field>>, reply: Option<Vec<Field>>) -> Spec {
+    let mut spec = variant(method, "POST", &format!("/{method}"), |text| text);
+    let owner = |fields: Vec<Field>| {
+        let mut owner = Field::new("owner", FieldType::Object);
+        owner.fields = fields;
+        owner
+    };
+    let request_fields = &mut spec.request.as_mut().unwrap().fields;
+    request_fields.clear();
+    request_fields.extend(request.map(owner));
+    let reply_fields = &mut spec.response.as_mut().unwrap().fields;
+    reply_fields.clear();
+    reply_fields.extend(reply.map(owner));
+    spec
+}
+
+fn string(name: &str, required: bool) -> Field {
+    let mut field = Field::new(name, FieldType::String);
+    field.required = Some(required);
+    field
+}
+
+fn emit(specs: &[Spec]) -> Vec<(String, String)> {
+    emit_crate(specs, &EmitOptions::default())
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.path, f.contents))
+        .collect()
+}
+
+/// The text of `pub struct <name> { … }` in `source`, from its doc comment on.
+fn struct_text(source: &str, name: &str) -> String {
+    let start = source
+        .find(&format!("pub struct {name} {{"))
+        .unwrap_or_else(|| panic!("no struct {name} in {source}"));
+    let doc_start = source[..start]
+        .trim_end()
+        .rfind("\n\n")
+        .map_or(0, |i| i + 2);
+    let end = start + source[start..].find("\n}").unwrap() + 2;
+    source[doc_start..end].to_string()
+}
+
+#[test]
+fn reply_shapes_that_differ_only_in_required_flags_and_rules_are_one_type() {
+    let mut limited = string("id", false);
+    limited.rules.max_length = Some(10);
+    let files = emit(&[
+        with_owner("a", None, Some(vec![limited])),
+        with_owner("b", None, Some(vec![string("id", true)])),
+        with_owner("c", None, Some(vec![string("id", false)])),
+    ]);
+    let models = file(&files, "src/aily/models.rs");
+    assert_eq!(models.matches("pub struct Owner").count(), 1, "{models}");
+    // Worded as `a` words it, but without its rule: the others state none.
+    assert_eq!(
+        struct_text(&models, "Owner"),
+        "/// `Owner`, as several `aily` endpoints spell it.\n\
+         #[derive(Clone, Default, PartialEq)]\n\
+         pub struct Owner {\n    \
+         pub id: Option<String>,\n\
+         }"
+    );
+    for method in ["a", "b", "c"] {
+        let source = file(&files, &format!("src/aily/v1/aily_session/{method}.rs"));
+        assert!(
+            source.contains("pub owner: Option<crate::aily::models::Owner>,"),
+            "{method}: {source}"
+        );
+    }
+}
+
+#[test]
+fn a_second_shared_shape_is_named_for_the_member_it_adds_or_lacks() {
+    let id_name = || Some(vec![string("id", false), string("name", false)]);
+    let with_email = || {
+        Some(vec![
+            string("id", false),
+            string("name", false),
+            string("email", false),
+        ])
+    };
+    let id_only = || Some(vec![string("id", false)]);
+    let files = emit(&[
+        with_owner("a", None, id_name()),
+        with_owner("b", None, id_name()),
+        with_owner("c", None, id_name()),
+        with_owner("d", None, with_email()),
+        with_owner("e", None, with_email()),
+        with_owner("f", None, id_only()),
+        with_owner("g", None, id_only()),
+        // Only one endpoint has this shape: it keeps its own.
+        with_owner("h", None, Some(vec![string("name", false)])),
+    ]);
+    let models = file(&files, "src/aily/models.rs");
+    let names: Vec<&str> = models
+        .lines()
+        .filter_map(|line| line.strip_prefix("pub struct "))
+        .collect();
+    assert_eq!(
+        names,
+        ["Owner {", "OwnerWithEmail {", "OwnerWithoutName {"],
+        "{models}"
+    );
+    assert_eq!(
+        struct_text(&models, "OwnerWithEmail"),
+        "/// `Owner` with `email`, as several `aily` endpoints spell it; [`Owner`] is the more \
+         common shape.\n\
+         #[derive(Clone, Default, PartialEq)]\n\
+         pub struct OwnerWithEmail {\n    \
+         pub id: Option<String>,\n    \
+         pub name: Option<String>,\n    \
+         pub email: Option<String>,\n\
+         }"
+    );
+    assert!(
+        struct_text(&models, "OwnerWithoutName").starts_with("/// `Owner` without `name`,"),
+        "{models}"
+    );
+    let uses = [
+        ("a", "crate::aily::models::Owner>"),
+        ("d", "crate::aily::models::OwnerWithEmail>"),
+        ("f", "crate::aily::models::OwnerWithoutName>"),
+        ("h", "Owner>"),
+    ];
+    for (method, ty) in uses {
+        let source = file(&files, &format!("src/aily/v1/aily_session/{method}.rs"));
+        assert!(
+            source.contains(&format!("pub owner: Option<{ty},")),
+            "{method}: {source}"
+        );
+    }
+    let h = file(&files, "src/aily/v1/aily_session/h.rs");
+    assert!(h.contains("pub struct Owner {"), "{h}");
+}
+
+#[test]
+fn request_and_reply_shapes_of_one_name_are_named_for_their_side() {
+    let id = |required| Some(vec![string("id", required)]);
+    let files = emit(&[
+        with_owner("a", id(true), id(false)),
+        with_owner("b", id(true), id(false)),
+        with_owner("c", None, id(false)),
+    ]);
+    let models = file(&files, "src/aily/models.rs");
+    let input = struct_text(&models, "OwnerInput");
+    assert!(
+        input.starts_with(
+            "/// `Owner`, as several `aily` requests spell it; [`Owner`] is how the others do."
+        ),
+        "{input}"
+    );
+    assert!(input.contains("pub id: String,"), "{input}");
+    assert!(
+        struct_text(&models, "Owner").contains("pub id: Option<String>,"),
+        "{models}"
+    );
+    let a = file(&files, "src/aily/v1/aily_session/a.rs");
+    assert!(
+        a.contains("pub owner: Option<crate::aily::models::OwnerInput>,"),
+        "{a}"
+    );
+    assert!(
+        a.contains("pub owner: Option<crate::aily::models::Owner>,"),
+        "{a}"
+    );
+}
+
+#[test]
+fn an_all_optional_unchecked_request_shape_is_the_reply_type() {
+    let id = || Some(vec![string("id", false)]);
+    let files = emit(&[with_owner("a", id(), None), with_owner("b", None, id())]);
+    let models = file(&files, "src/aily/models.rs");
+    assert_eq!(models.matches("pub struct Owner").count(), 1, "{models}");
+    for method in ["a", "b"] {
+        let source = file(&files, &format!("src/aily/v1/aily_session/{method}.rs"));
+        assert!(
+            source.contains("pub owner: Option<crate::aily::models::Owner>,"),
+            "{method}: {source}"
+        );
+    }
 }

@@ -157,7 +157,10 @@ fn bare_url(text: &str) -> &str {
 }
 
 /// The doc of a field: its description, then what the page says about its values.
-pub fn field_doc(field: &Field) -> String {
+/// `sent`: the field is sent, so its rules are checked before sending and said so; a
+/// reply's rules are left out, since one reply type serves endpoints whose pages state
+/// different ones.
+pub fn field_doc(field: &Field, sent: bool) -> String {
     let mut parts = Vec::new();
     if let Some(description) = &field.description {
         parts.push(description.clone());
@@ -176,7 +179,7 @@ pub fn field_doc(field: &Field) -> String {
         }
         facts.push(values);
     }
-    if let Some(rule) = rules_text(field) {
+    if let Some(rule) = rules_text(field).filter(|_| sent) {
         facts.push(rule);
     }
     if let Some(default) = &field.default {

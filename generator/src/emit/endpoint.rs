@@ -370,7 +370,7 @@ fn param_doc(param: &Param) -> String {
         Place::Header => "Header",
         Place::Body => "Body field",
     };
-    let doc = field_doc(param.field);
+    let doc = field_doc(param.field, true);
     let wire = format!("{place} `{}`.", param.field.name);
     if doc.is_empty() {
         wire

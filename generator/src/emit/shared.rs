@@ -13,7 +13,7 @@ use super::endpoint::is_multipart;
 use super::enums::{EnumKey, EnumShape, shape_of};
 use super::naming::camel;
 use super::types::{PRELUDE, Side, Types, element_of, value_of};
-use crate::spec::{EnumValue, Field, FieldType, Spec};
+use crate::spec::{EnumValue, Field, FieldType, Rules, Spec};
 
 /// The shared types of one service.
 #[derive(Debug, Default)]
@@ -22,19 +22,24 @@ pub struct Shared {
     pub module_path: String,
     /// Struct name → the struct; shared with every endpoint whose fields have its key.
     pub types: BTreeMap<String, SharedStruct>,
+    uses: Uses,
     /// Shared request types that have a `validate` method.
     pub validating: HashSet<String>,
     /// Enum name → the enum; shared with every endpoint whose values have its key.
     pub enums: BTreeMap<String, SharedEnum>,
 }
 
+/// The name endpoints would give a struct (`NameItem`) → the shared shapes of it, as
+/// side, [`shape_key`] and the shared struct's name.
+type Uses = HashMap<String, Vec<(Side, String, String)>>;
+
 /// A shared struct, worded as the first endpoint that has it words it.
 #[derive(Debug)]
 pub struct SharedStruct {
     pub side: Side,
     pub fields: Vec<Field>,
-    /// The fields' [`shape_key`].
-    pub key: String,
+    /// The struct's doc: what it is, and for a second shape of a name, how it differs.
+    pub doc: String,
 }
 
 /// A shared enum, worded as the first endpoint that has it words it.
@@ -47,11 +52,15 @@ pub struct SharedEnum {
 }
 
 impl Shared {
-    /// The shared type's path, when `name` with fields of this [`shape_key`] on this side
-    /// is shared.
+    /// The shared type's path, when the struct endpoints would call `name`, with fields
+    /// of this [`shape_key`] on this side, is shared.
     pub fn path_of(&self, name: &str, side: Side, key: &str) -> Option<String> {
-        let shared = self.types.get(name)?;
-        (shared.side == side && shared.key == key).then(|| format!("{}::{name}", self.module_path))
+        let (_, _, shared) = self
+            .uses
+            .get(name)?
+            .iter()
+            .find(|(s, k, _)| *s == side && k == key)?;
+        Some(format!("{}::{shared}", self.module_path))
     }
 
     /// The shared enum's path, when `name` with values of this key is shared.
@@ -68,9 +77,21 @@ impl Shared {
     }
 }
 
+/// One shape of a struct name that two or more endpoints use.
+struct Candidate {
+    /// The name endpoints would give it.
+    name: String,
+    side: Side,
+    key: String,
+    fields: Vec<Field>,
+    /// How many endpoints use it.
+    users: usize,
+}
+
 /// Every nested object type and enum the endpoints of one service would define, by the
-/// name the emitter would give it; those used by two or more endpoints the same way (and,
-/// for each name, only the most used shape) are shared.
+/// name the emitter would give it; those used by two or more endpoints the same way are
+/// shared. A name's most used shape keeps the name; other shapes get names that say how
+/// they differ (see [`variant_name`]).
 pub fn collect(specs: &[&Spec], module_path: String) -> Shared {
     type Shape = (Side, Vec<Field>);
     // Fields hold JSON examples, which cannot be hashed: their JSON text is the key.
@@ -104,7 +125,7 @@ pub fn collect(specs: &[&Spec], module_path: String) -> Shared {
                 .insert(spec.id.as_str());
         }
         for (name, side, fields) in seen.structs {
-            let key = (name, side as u8, shape_key(&fields));
+            let key = (name, side as u8, shape_key(&fields, side));
             users
                 .entry(key)
                 .or_insert_with(|| ((side, fields), BTreeSet::new()))
@@ -112,26 +133,30 @@ pub fn collect(specs: &[&Spec], module_path: String) -> Shared {
                 .insert(spec.id.as_str());
         }
     }
-    // Per name, the shape most endpoints use (ties: the first in a stable order).
-    let mut types: BTreeMap<String, SharedStruct> = BTreeMap::new();
-    let mut candidates: Vec<((String, u8, String), Shape, usize)> = users
+    let mut candidates: Vec<Candidate> = users
         .into_iter()
-        .map(|(key, (shape, endpoints))| (key, shape, endpoints.len()))
-        .filter(|(_, _, count)| *count >= 2)
+        .filter(|((name, _, _), (_, endpoints))| {
+            endpoints.len() >= 2 && !PRELUDE.contains(&name.as_str()) && name != "Models"
+        })
+        .map(|((name, _, key), ((side, fields), endpoints))| Candidate {
+            name,
+            side,
+            key,
+            fields,
+            users: endpoints.len(),
+        })
         .collect();
-    // A stable order, so the same pages always share the same types.
-    candidates.sort_by(|(a, _, a_count), (b, _, b_count)| {
-        (&a.0, a.1, usize::MAX - a_count, &a.2).cmp(&(&b.0, b.1, usize::MAX - b_count, &b.2))
+    // A stable order, so the same pages always share the same types: per name, the most
+    // used shape first (ties: requests first, then by key).
+    candidates.sort_by(|a, b| {
+        (&a.name, usize::MAX - a.users, a.side as u8, &a.key).cmp(&(
+            &b.name,
+            usize::MAX - b.users,
+            b.side as u8,
+            &b.key,
+        ))
     });
-    for ((name, _, key), (side, fields), _) in candidates {
-        if PRELUDE.contains(&name.as_str()) || name == "Models" {
-            continue;
-        }
-        // The first of a name in that order is its most used shape.
-        types
-            .entry(name)
-            .or_insert(SharedStruct { side, fields, key });
-    }
+    let (types, uses) = name_shapes(candidates, &module_path);
     let validating = types
         .iter()
         .filter(|(_, s)| s.side == Side::Request && s.fields.iter().any(checked))
@@ -141,21 +166,140 @@ pub fn collect(specs: &[&Spec], module_path: String) -> Shared {
     Shared {
         module_path,
         types,
+        uses,
         validating,
         enums,
     }
 }
 
-/// What makes two nested types one: field names, types, required flags, rules, listed
-/// values and nesting, not the wording of their docs (pages describe the same `user_id`
-/// in many ways). As JSON text, since fields hold JSON examples that cannot be hashed.
-pub fn shape_key(fields: &[Field]) -> String {
-    let bare: Vec<Field> = fields.iter().map(bare).collect();
+/// Names the shared shapes, sorted by name and most used first. Each name's most used
+/// shape keeps the name; then, so that no second shape takes a name another type keeps,
+/// the others get their [`variant_name`] where it is free. A shape that gets no name
+/// stays local to each endpoint that has it.
+fn name_shapes(
+    candidates: Vec<Candidate>,
+    module_path: &str,
+) -> (BTreeMap<String, SharedStruct>, Uses) {
+    let service = module_path
+        .trim_start_matches("crate::")
+        .trim_end_matches("::models");
+    let mut types: BTreeMap<String, SharedStruct> = BTreeMap::new();
+    let mut uses = Uses::new();
+    let mut groups: Vec<Vec<Candidate>> = Vec::new();
+    for candidate in candidates {
+        match groups.last_mut() {
+            Some(group) if group[0].name == candidate.name => group.push(candidate),
+            _ => groups.push(vec![candidate]),
+        }
+    }
+    let mut share = |name: String, shape: &Candidate, doc: String, types: &mut BTreeMap<_, _>| {
+        uses.entry(shape.name.clone()).or_default().push((
+            shape.side,
+            shape.key.clone(),
+            name.clone(),
+        ));
+        types.insert(
+            name,
+            SharedStruct {
+                side: shape.side,
+                fields: shape.fields.clone(),
+                doc,
+            },
+        );
+    };
+    for group in &groups {
+        let first = &group[0];
+        let doc = format!(
+            "`{}`, as several `{service}` endpoints spell it.",
+            first.name
+        );
+        share(first.name.clone(), first, doc, &mut types);
+    }
+    for group in &groups {
+        // The most used shape of each side, and the name it was given.
+        let mut side_firsts: Vec<(&Candidate, String)> = vec![(&group[0], group[0].name.clone())];
+        for shape in &group[1..] {
+            let side_first = side_firsts.iter().find(|(s, _)| s.side == shape.side);
+            let Some((name, doc)) = variant_name(&group[0], side_first, shape, service) else {
+                continue;
+            };
+            if types.contains_key(&name) {
+                continue;
+            }
+            if side_first.is_none() {
+                side_firsts.push((shape, name.clone()));
+            }
+            share(name, shape, doc, &mut types);
+        }
+    }
+    (types, uses)
+}
+
+/// The name and doc of a second shape of a struct name, saying how it differs from the
+/// shape that has the name:
+/// - the most used shape of the other side: `NameItemReply` (replies spell it so) or
+///   `NameItemInput` (requests do);
+/// - a shape with a member the side's most used shape lacks: `WorkShiftWithDisplay`;
+/// - one that only lacks members: `WorkShiftWithoutDisplay`.
+///
+/// `None` when the members are the same and only their types or rules differ: such a
+/// shape stays local to each endpoint, whose module says which shape it is.
+fn variant_name(
+    first: &Candidate,
+    side_first: Option<&(&Candidate, String)>,
+    shape: &Candidate,
+    service: &str,
+) -> Option<(String, String)> {
+    let Some((base, base_name)) = side_first else {
+        let (suffix, who) = match shape.side {
+            Side::Request => ("Input", "requests"),
+            Side::Response => ("Reply", "replies"),
+        };
+        let name = format!("{}{suffix}", shape.name);
+        let doc = format!(
+            "`{}`, as several `{service}` {who} spell it; [`{}`] is how the others do.",
+            shape.name, first.name
+        );
+        return Some((name, doc));
+    };
+    let names =
+        |c: &Candidate| -> Vec<String> { c.fields.iter().map(|f| f.name.clone()).collect() };
+    let (ours, theirs) = (names(shape), names(base));
+    let (how, member) = if let Some(extra) = ours.iter().find(|n| !theirs.contains(n)) {
+        ("With", extra)
+    } else if let Some(missing) = theirs.iter().find(|n| !ours.contains(n)) {
+        ("Without", missing)
+    } else {
+        return None;
+    };
+    let name = format!("{base_name}{how}{}", camel(member));
+    let doc = format!(
+        "`{}` {} `{member}`, as several `{service}` endpoints spell it; [`{base_name}`] is the \
+         more common shape.",
+        shape.name,
+        how.to_lowercase(),
+    );
+    Some((name, doc))
+}
+
+/// What makes two nested types one: field names, types, listed values and nesting, and
+/// for requests also required flags and rules (a reply's members are all optional and
+/// unchecked); not the wording of their docs (pages describe the same `user_id` in many
+/// ways). As JSON text, since fields hold JSON examples that cannot be hashed.
+pub fn shape_key(fields: &[Field], side: Side) -> String {
+    let bare: Vec<Field> = fields.iter().map(|f| bare(f, side)).collect();
     serde_json::to_string(&bare).unwrap_or_default()
 }
 
-fn bare(field: &Field) -> Field {
+fn bare(field: &Field, side: Side) -> Field {
+    let request = side == Side::Request;
     Field {
+        required: field.required.filter(|_| request),
+        rules: if request {
+            field.rules.clone()
+        } else {
+            Rules::default()
+        },
         description: None,
         example: None,
         default: None,
@@ -168,9 +312,9 @@ fn bare(field: &Field) -> Field {
                 description: None,
             })
             .collect(),
-        fields: field.fields.iter().map(bare).collect(),
-        items: field.items.as_deref().map(|f| Box::new(bare(f))),
-        values: field.values.as_deref().map(|f| Box::new(bare(f))),
+        fields: field.fields.iter().map(|f| bare(f, side)).collect(),
+        items: field.items.as_deref().map(|f| Box::new(bare(f, side))),
+        values: field.values.as_deref().map(|f| Box::new(bare(f, side))),
         ..field.clone()
     }
 }
@@ -204,6 +348,24 @@ fn shared_enums(
         });
     }
     enums
+}
+
+/// The side a nested struct is written for. Fields that are all optional and unchecked
+/// (down to the last nested one) make the same struct either way but for how leniently
+/// a reply's numbers are read, so such a struct is written once, as a reply's, and
+/// requests share it.
+pub fn side_of(side: Side, fields: &[Field]) -> Side {
+    fn free(field: &Field) -> bool {
+        !field.is_required()
+            && !checked(field)
+            && field.fields.iter().all(free)
+            && field.items.as_deref().is_none_or(free)
+            && field.values.as_deref().is_none_or(free)
+    }
+    match side {
+        Side::Request if fields.iter().all(free) => Side::Response,
+        side => side,
+    }
 }
 
 /// Whether a request field's value is checked before sending, so the struct holding it
@@ -242,8 +404,7 @@ pub fn models_items(shared: &Shared, service: &str) -> Result<Option<TokenStream
     let id = format!("{service} models");
     let mut types = Types::new(&id, &names, shared);
     for (name, shared) in &shared.types {
-        let doc = format!("`{name}`, as several `{service}` endpoints spell it.");
-        types.define_named(name, &doc, &shared.fields, shared.side)?;
+        types.define_named(name, &shared.doc, &shared.fields, shared.side)?;
     }
     for (name, shared) in &shared.enums {
         types.define_enum_named(name, &shared.wire_name, &shared.shape, shared.key.clone());
@@ -273,6 +434,7 @@ fn walk(field: &Field, side: Side, out: &mut Seen) {
     }
     match field.ty {
         FieldType::Object if !field.fields.is_empty() => {
+            let side = side_of(side, &field.fields);
             out.structs
                 .push((camel(&field.name), side, field.fields.clone()));
             for child in &field.fields {

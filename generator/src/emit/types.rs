@@ -11,7 +11,7 @@ use super::EmitError;
 use super::docs::{doc_attrs, field_doc};
 use super::enums::{EnumKey, EnumShape, enum_items, shape_of};
 use super::naming::{camel, ident, snake};
-use super::shared::{Shared, shape_key};
+use super::shared::{Shared, shape_key, side_of};
 use crate::spec::{Field, FieldType};
 
 /// Which way a type travels. Request fields follow the page's required flags; response
@@ -80,7 +80,7 @@ impl<'a> Types<'a> {
         side: Side,
     ) -> Result<Ident, EmitError> {
         self.defined
-            .insert(name.to_string(), Def::Struct(side, shape_key(fields)));
+            .insert(name.to_string(), Def::Struct(side, shape_key(fields, side)));
         self.write_struct(name, doc, fields, side, Shape::Json)
     }
 
@@ -94,7 +94,7 @@ impl<'a> Types<'a> {
     ) -> Result<Ident, EmitError> {
         self.defined.insert(
             name.to_string(),
-            Def::Struct(Side::Request, shape_key(fields)),
+            Def::Struct(Side::Request, shape_key(fields, Side::Request)),
         );
         self.write_struct(name, doc, fields, Side::Request, Shape::Form)
     }
@@ -123,7 +123,8 @@ impl<'a> Types<'a> {
         fields: &[Field],
         side: Side,
     ) -> Result<(TokenStream, String), EmitError> {
-        let key = shape_key(fields);
+        let side = side_of(side, fields);
+        let key = shape_key(fields, side);
         if let Some(path) = self.shared.path_of(preferred, side, &key) {
             let tokens = path.parse().map_err(|_| {
                 EmitError::new(self.endpoint, format!("bad shared type path `{path}`"))
@@ -225,7 +226,7 @@ impl<'a> Types<'a> {
                 _ => self.rust_type(field, name, side)?,
             };
             let optional = side == Side::Response || !field.is_required();
-            let mut doc = field_doc(field);
+            let mut doc = field_doc(field, side == Side::Request);
             if shape == Shape::Json && member.to_string().trim_start_matches("r#") != field.name {
                 doc.push_str(&format!("\n\nOn the wire: `{}`.", field.name));
             }
