@@ -4,6 +4,7 @@
 //! module, where the module path says which endpoint's shape it is.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt::Write as _;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -12,8 +13,8 @@ use super::EmitError;
 use super::endpoint::is_multipart;
 use super::enums::{EnumKey, EnumShape, shape_of};
 use super::naming::camel;
-use super::types::{PRELUDE, Side, Types, element_of, value_of};
-use crate::spec::{EnumValue, Field, FieldType, Rules, Spec};
+use super::types::{PRELUDE, Side, Types, element_named, element_of, singular};
+use crate::spec::{Field, FieldType, Spec};
 
 /// The shared types of one service.
 #[derive(Debug, Default)]
@@ -78,12 +79,12 @@ impl Shared {
 }
 
 /// One shape of a struct name that two or more endpoints use.
-struct Candidate {
+struct Candidate<'a> {
     /// The name endpoints would give it.
     name: String,
     side: Side,
     key: String,
-    fields: Vec<Field>,
+    fields: &'a [Field],
     /// How many endpoints use it.
     users: usize,
 }
@@ -93,9 +94,9 @@ struct Candidate {
 /// shared. A name's most used shape keeps the name; other shapes get names that say how
 /// they differ (see [`variant_name`]).
 pub fn collect(specs: &[&Spec], module_path: String) -> Shared {
-    type Shape = (Side, Vec<Field>);
-    // Fields hold JSON examples, which cannot be hashed: their JSON text is the key.
-    let mut users: HashMap<(String, u8, String), (Shape, BTreeSet<&str>)> = HashMap::new();
+    // Per name, side and shape key: the first endpoint's fields, and who uses them.
+    type Users<'a> = HashMap<(String, Side, String), (&'a [Field], BTreeSet<&'a str>)>;
+    let mut users = Users::new();
     // Per name and values: the first endpoint's wording of them, and who uses them.
     let mut enum_users: HashMap<(String, EnumKey), (EnumShape, String, BTreeSet<&str>)> =
         HashMap::new();
@@ -125,10 +126,10 @@ pub fn collect(specs: &[&Spec], module_path: String) -> Shared {
                 .insert(spec.id.as_str());
         }
         for (name, side, fields) in seen.structs {
-            let key = (name, side as u8, shape_key(&fields, side));
+            let key = (name, side, shape_key(fields, side));
             users
                 .entry(key)
-                .or_insert_with(|| ((side, fields), BTreeSet::new()))
+                .or_insert_with(|| (fields, BTreeSet::new()))
                 .1
                 .insert(spec.id.as_str());
         }
@@ -138,7 +139,7 @@ pub fn collect(specs: &[&Spec], module_path: String) -> Shared {
         .filter(|((name, _, _), (_, endpoints))| {
             endpoints.len() >= 2 && !PRELUDE.contains(&name.as_str()) && name != "Models"
         })
-        .map(|((name, _, key), ((side, fields), endpoints))| Candidate {
+        .map(|((name, side, key), (fields, endpoints))| Candidate {
             name,
             side,
             key,
@@ -202,7 +203,7 @@ fn name_shapes(
             name,
             SharedStruct {
                 side: shape.side,
-                fields: shape.fields.clone(),
+                fields: shape.fields.to_vec(),
                 doc,
             },
         );
@@ -285,37 +286,36 @@ fn variant_name(
 /// What makes two nested types one: field names, types, listed values and nesting, and
 /// for requests also required flags and rules (a reply's members are all optional and
 /// unchecked); not the wording of their docs (pages describe the same `user_id` in many
-/// ways). As JSON text, since fields hold JSON examples that cannot be hashed.
+/// ways).
 pub fn shape_key(fields: &[Field], side: Side) -> String {
-    let bare: Vec<Field> = fields.iter().map(|f| bare(f, side)).collect();
-    serde_json::to_string(&bare).unwrap_or_default()
+    let mut key = String::new();
+    write_shape(fields, side, &mut key);
+    key
 }
 
-fn bare(field: &Field, side: Side) -> Field {
-    let request = side == Side::Request;
-    Field {
-        required: field.required.filter(|_| request),
-        rules: if request {
-            field.rules.clone()
-        } else {
-            Rules::default()
-        },
-        description: None,
-        example: None,
-        default: None,
-        deprecated: false,
-        enum_values: field
-            .enum_values
-            .iter()
-            .map(|v| EnumValue {
-                value: v.value.clone(),
-                description: None,
-            })
-            .collect(),
-        fields: field.fields.iter().map(|f| bare(f, side)).collect(),
-        items: field.items.as_deref().map(|f| Box::new(bare(f, side))),
-        values: field.values.as_deref().map(|f| Box::new(bare(f, side))),
-        ..field.clone()
+/// Each field as `{"name":Type…}`, in `Debug` text, which quotes and escapes strings, and
+/// JSON for listed values, so two different shapes never write the same key.
+fn write_shape(fields: &[Field], side: Side, out: &mut String) {
+    for field in fields {
+        let _ = write!(out, "{{{:?}:{:?}", field.name, field.ty);
+        if side == Side::Request {
+            let _ = write!(out, ",{:?},{:?}", field.required, field.rules);
+        }
+        for value in &field.enum_values {
+            let _ = write!(out, ",={}", value.value);
+        }
+        if !field.fields.is_empty() {
+            out.push('[');
+            write_shape(&field.fields, side, out);
+            out.push(']');
+        }
+        for (mark, inner) in [('*', &field.items), ('%', &field.values)] {
+            if let Some(inner) = inner {
+                out.push(mark);
+                write_shape(std::slice::from_ref(&**inner), side, out);
+            }
+        }
+        out.push('}');
     }
 }
 
@@ -418,39 +418,56 @@ pub fn models_items(shared: &Shared, service: &str) -> Result<Option<TokenStream
 
 /// The types one endpoint would define.
 #[derive(Default)]
-struct Seen {
+struct Seen<'a> {
     /// Name, side, fields.
-    structs: Vec<(String, Side, Vec<Field>)>,
+    structs: Vec<(String, Side, &'a [Field])>,
     /// Name, values, wire name.
     enums: Vec<(String, EnumShape, String)>,
 }
 
 /// The object types and enums inside `field`, named as `Types::rust_type` names them.
-fn walk(field: &Field, side: Side, out: &mut Seen) {
-    if let Some(shape) = shape_of(field) {
-        out.enums
-            .push((camel(&field.name), shape, field.name.clone()));
-        return;
-    }
+fn walk<'a>(field: &'a Field, side: Side, out: &mut Seen<'a>) {
+    walk_named(&field.name, field, side, out);
+}
+
+/// [`walk`] for a field called `name`: array elements and map values are named after
+/// the field that holds them (`element_of`, `value_of`) and walked in place.
+fn walk_named<'a>(name: &str, field: &'a Field, side: Side, out: &mut Seen<'a>) {
     match field.ty {
         FieldType::Object if !field.fields.is_empty() => {
             let side = side_of(side, &field.fields);
-            out.structs
-                .push((camel(&field.name), side, field.fields.clone()));
+            out.structs.push((camel(name), side, &field.fields));
             for child in &field.fields {
                 walk(child, side, out);
             }
         }
-        FieldType::Array => {
-            if let Some(element) = element_of(field) {
-                walk(&element, side, out);
+        FieldType::Array => match field.items.as_deref() {
+            // Objects, arrays and maps have no values of their own to inherit.
+            Some(
+                items @ Field {
+                    ty: FieldType::Object | FieldType::Array | FieldType::Map,
+                    ..
+                },
+            ) => walk_named(&singular(name), items, side, out),
+            Some(_) => {
+                // A scalar element is an enum when it (or the array) lists values.
+                if let Some(element) = element_named(field, name)
+                    && let Some(shape) = shape_of(&element)
+                {
+                    out.enums.push((camel(&element.name), shape, element.name));
+                }
             }
-        }
+            None => {}
+        },
         FieldType::Map => {
-            if let Some(value) = value_of(field) {
-                walk(&value, side, out);
+            if let Some(values) = field.values.as_deref() {
+                walk_named(&format!("{name}_value"), values, side, out);
             }
         }
-        _ => {}
+        _ => {
+            if let Some(shape) = shape_of(field) {
+                out.enums.push((camel(name), shape, name.to_string()));
+            }
+        }
     }
 }

@@ -572,8 +572,13 @@ fn object_doc(field: &Field) -> String {
 /// An array field's element as a field of its own, named for one item (`items` → `item`):
 /// the name its struct or enum gets. Values listed on the array are its elements' values.
 pub fn element_of(field: &Field) -> Option<Field> {
+    element_named(field, &field.name)
+}
+
+/// [`element_of`] for an array field called `name`.
+pub fn element_named(field: &Field, name: &str) -> Option<Field> {
     let mut element = (**field.items.as_ref()?).clone();
-    element.name = singular(&field.name);
+    element.name = singular(name);
     if element.enum_values.is_empty() {
         element.enum_values = field.enum_values.clone();
     }
@@ -588,7 +593,7 @@ pub fn value_of(field: &Field) -> Option<Field> {
 }
 
 /// `items` → `item`, `periods` → `period`: the name of one element of an array field.
-fn singular(name: &str) -> String {
+pub fn singular(name: &str) -> String {
     if let Some(stem) = name.strip_suffix("ies").filter(|s| s.len() > 1) {
         return format!("{stem}y");
     }
