@@ -73,6 +73,9 @@ pub fn differences(dir: &Path, wanted: &Tree) -> io::Result<Vec<String>> {
 
 /// Replace the directory `dir` with exactly `tree`: written beside it, then swapped in by
 /// renames. If anything fails, the old directory is left (or put back) as it was.
+/// A file whose contents are unchanged is hard-linked from the old directory instead of
+/// written: the old file is never modified, and a regeneration that changes a few files
+/// creates (and later frees) a few inodes, not thousands.
 pub fn replace_dir(dir: &Path, tree: &Tree) -> io::Result<()> {
     let staging = sibling(dir, "staging");
     let old = sibling(dir, "old");
@@ -85,6 +88,10 @@ pub fn replace_dir(dir: &Path, tree: &Tree) -> io::Result<()> {
         let path = staging.join(rel);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
+        }
+        let current = dir.join(rel);
+        if unchanged(&current, contents) && fs::hard_link(&current, &path).is_ok() {
+            return Ok(());
         }
         fs::write(path, contents)
     });
@@ -107,10 +114,66 @@ pub fn replace_dir(dir: &Path, tree: &Tree) -> io::Result<()> {
     Ok(())
 }
 
+/// Whether the regular file at `path` holds exactly `contents` (the size is read first).
+fn unchanged(path: &Path, contents: &str) -> bool {
+    let same_size = fs::symlink_metadata(path)
+        .is_ok_and(|meta| meta.is_file() && meta.len() == contents.len() as u64);
+    same_size && fs::read(path).is_ok_and(|current| current == contents.as_bytes())
+}
+
 fn sibling(dir: &Path, suffix: &str) -> PathBuf {
     let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     dir.with_file_name(format!(".{name}.{suffix}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(files: &[(&str, &str)]) -> Tree {
+        files
+            .iter()
+            .map(|(rel, contents)| (rel.to_string(), contents.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn replace_dir_writes_exactly_the_tree() {
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path().join("out");
+        replace_dir(&dir, &tree(&[("a.rs", "one"), ("sub/b.rs", "two")])).unwrap();
+        replace_dir(&dir, &tree(&[("a.rs", "one"), ("sub/c.rs", "three")])).unwrap();
+        assert_eq!(
+            read_tree(&dir).unwrap(),
+            tree(&[("a.rs", "one"), ("sub/c.rs", "three")])
+        );
+        let leftovers: Vec<_> = fs::read_dir(temp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers, ["out"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_linked_and_old_files_are_never_modified() {
+        use std::os::unix::fs::MetadataExt;
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path().join("out");
+        replace_dir(&dir, &tree(&[("same.rs", "kept"), ("changed.rs", "old")])).unwrap();
+        let inode = |rel: &str| fs::metadata(dir.join(rel)).unwrap().ino();
+        let (same, changed) = (inode("same.rs"), inode("changed.rs"));
+        // Someone else's link to the old file: it must still say "old" afterwards.
+        let elsewhere = temp.path().join("elsewhere.rs");
+        fs::hard_link(dir.join("changed.rs"), &elsewhere).unwrap();
+
+        replace_dir(&dir, &tree(&[("same.rs", "kept"), ("changed.rs", "new")])).unwrap();
+        assert_eq!(inode("same.rs"), same);
+        assert_ne!(inode("changed.rs"), changed);
+        assert_eq!(fs::read_to_string(dir.join("changed.rs")).unwrap(), "new");
+        assert_eq!(fs::read_to_string(&elsewhere).unwrap(), "old");
+    }
 }

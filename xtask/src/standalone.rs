@@ -4,6 +4,7 @@
 
 use std::error::Error;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use feishu_codegen::emit::{EmitOptions, emit_crate};
 use feishu_codegen::parse::Outcome;
@@ -16,6 +17,7 @@ use crate::pages::{collect, parse_all, print_diagnostics, warnings};
 /// True when every page became part of the crate (and, with `deny_warnings`, had no
 /// warning).
 pub fn run(pages: &[PathBuf], out: &Path, deny_warnings: bool) -> Result<bool, Box<dyn Error>> {
+    let started = Instant::now();
     let files = collect(pages)?;
     let parsed = parse_all(&files, None);
     print_diagnostics(&parsed);
@@ -41,6 +43,7 @@ pub fn run(pages: &[PathBuf], out: &Path, deny_warnings: bool) -> Result<bool, B
         }
     }
     specs.sort_by(|a, b| a.id.cmp(&b.id));
+    let parsed_at = Instant::now();
     let runtime = repo_root().join("runtime");
     let options = EmitOptions {
         runtime_path: runtime.to_string_lossy().replace('\\', "/"),
@@ -51,7 +54,9 @@ pub fn run(pages: &[PathBuf], out: &Path, deny_warnings: bool) -> Result<bool, B
         .into_iter()
         .map(|f| (f.path, f.contents))
         .collect();
+    let emitted_at = Instant::now();
     replace_dir(out, &tree)?;
+    let written_at = Instant::now();
     for line in &left_out {
         eprintln!("left out: {line}");
     }
@@ -61,6 +66,14 @@ pub fn run(pages: &[PathBuf], out: &Path, deny_warnings: bool) -> Result<bool, B
         out.display(),
         tree.len(),
         left_out.len()
+    );
+    let seconds = |from: Instant, to: Instant| (to - from).as_secs_f64();
+    eprintln!(
+        "codegen: {:.2} s: parse and check {:.2} s, emit and format {:.2} s, write {:.2} s",
+        seconds(started, written_at),
+        seconds(started, parsed_at),
+        seconds(parsed_at, emitted_at),
+        seconds(emitted_at, written_at),
     );
     if deny_warnings && warnings > 0 {
         eprintln!("{warnings} warning(s), and --deny-warnings makes them fatal");
