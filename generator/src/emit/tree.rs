@@ -74,17 +74,19 @@ fn level_struct(name: &Ident, doc: &str, children: &[(Ident, Ident, String)]) ->
 pub fn source_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFile>, EmitError> {
     let tree = tree(specs);
     // Each service's shared types, decided before any endpoint is written.
-    let shared: BTreeMap<&str, Shared> = tree
-        .iter()
+    let services: Vec<_> = tree.iter().collect();
+    let shared: BTreeMap<&str, Shared> = services
+        .par_iter()
         .map(|(service, versions)| {
             let specs: Vec<&Spec> = versions
                 .values()
                 .flat_map(|resources| resources.values().flatten().copied())
                 .collect();
             let path = format!("crate::{}::models", ident(&snake(service)));
-            (*service, shared::collect(&specs, path))
+            (**service, shared::collect(&specs, path))
         })
         .collect();
+
     // Every resource's files, built and formatted in parallel (token streams cannot cross
     // threads, so each task makes its own).
     let resources: Vec<(&str, &str, &str, &Vec<&Spec>)> = tree
@@ -97,29 +99,40 @@ pub fn source_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFil
             })
         })
         .collect();
-    let built: Vec<Result<Vec<GeneratedFile>, EmitError>> = resources
-        .par_iter()
-        .map(|(service, version, resource, endpoints)| {
-            let dir = format!(
-                "src/{}/{}/{}",
-                ident(&snake(service)),
-                ident(&snake(version)),
-                ident(&snake(resource))
-            )
-            .replace("r#", "");
-            let resource_ty = format_ident!("{}", camel(resource));
-            let shared = &shared[service];
-            resource_files(
-                &dir,
-                service,
-                version,
-                resource,
-                &resource_ty,
-                endpoints,
-                shared,
-            )
-        })
-        .collect();
+    // Each service's `models.rs` (the largest files) is built beside them.
+    let build_models = || {
+        shared
+            .par_iter()
+            .map(|(service, shared)| Ok((*service, models_file(service, shared)?)))
+            .collect::<Result<BTreeMap<&str, Option<GeneratedFile>>, EmitError>>()
+    };
+    let build_resources = || {
+        resources
+            .par_iter()
+            .map(|(service, version, resource, endpoints)| {
+                let dir = format!(
+                    "src/{}/{}/{}",
+                    ident(&snake(service)),
+                    ident(&snake(version)),
+                    ident(&snake(resource))
+                )
+                .replace("r#", "");
+                let resource_ty = format_ident!("{}", camel(resource));
+                let shared = &shared[service];
+                resource_files(
+                    &dir,
+                    service,
+                    version,
+                    resource,
+                    &resource_ty,
+                    endpoints,
+                    shared,
+                )
+            })
+            .collect::<Vec<Result<Vec<GeneratedFile>, EmitError>>>()
+    };
+    let (models, built) = rayon::join(build_models, build_resources);
+    let mut models = models?;
     let mut files = Vec::new();
     for result in built {
         files.extend(result?);
@@ -157,12 +170,9 @@ pub fn source_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFil
         let doc = format!("The `{service}` service.");
         let body = level_struct(&service_ty, &doc, &version_children);
         let module_doc = inner_doc_attrs(&doc);
-        let models = shared::models_items(&shared[service], service)?;
+        let models = models.remove(service).flatten();
         let models_mod = models.is_some().then(|| quote! { pub mod models; });
-        if let Some(models) = models {
-            let path = format!("src/{}/models.rs", service_mod).replace("r#", "");
-            files.push(rust_file(&path, &format!("the `{service}` pages"), models)?);
-        }
+        files.extend(models);
         let tokens = quote! { #module_doc #models_mod #( pub mod #mods; )* #body };
         let path = format!("src/{}/mod.rs", service_mod).replace("r#", "");
         files.push(rust_file(&path, &format!("the `{service}` pages"), tokens)?);
@@ -170,6 +180,15 @@ pub fn source_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFil
     }
     files.extend(lib_files(&services, specs.len(), crate_name)?);
     Ok(files)
+}
+
+/// `src/<service>/models.rs`, when the service has shared types.
+fn models_file(service: &str, shared: &Shared) -> Result<Option<GeneratedFile>, EmitError> {
+    let Some(models) = shared::models_items(shared, service)? else {
+        return Ok(None);
+    };
+    let path = format!("src/{}/models.rs", ident(&snake(service))).replace("r#", "");
+    rust_file(&path, &format!("the `{service}` pages"), models).map(Some)
 }
 
 fn resource_files(
