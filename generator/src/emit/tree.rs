@@ -86,7 +86,6 @@ pub fn source_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFil
             (**service, shared::collect(&specs, path))
         })
         .collect();
-
     // Every resource's files, built and formatted in parallel (token streams cannot cross
     // threads, so each task makes its own).
     let resources: Vec<(&str, &str, &str, &Vec<&Spec>)> = tree
