@@ -12,7 +12,7 @@ use quote::quote;
 use super::EmitError;
 use super::endpoint::is_multipart;
 use super::enums::{EnumKey, EnumShape, shape_of};
-use super::naming::camel;
+use super::naming::{camel, ident, snake};
 use super::types::{PRELUDE, Side, Types, element_named, element_of, singular};
 use crate::spec::{Field, FieldType, Spec};
 
@@ -93,7 +93,8 @@ struct Candidate<'a> {
 /// name the emitter would give it; those used by two or more endpoints the same way are
 /// shared. A name's most used shape keeps the name; other shapes get names that say how
 /// they differ (see [`variant_name`]).
-pub fn collect(specs: &[&Spec], module_path: String) -> Shared {
+pub fn collect(specs: &[&Spec], service: &str) -> Shared {
+    let module_path = format!("crate::{}::models", ident(&snake(service)));
     // Per name, side and shape key: the first endpoint's fields, and who uses them.
     type Users<'a> = HashMap<(String, Side, String), (&'a [Field], BTreeSet<&'a str>)>;
     let mut users = Users::new();
@@ -157,7 +158,7 @@ pub fn collect(specs: &[&Spec], module_path: String) -> Shared {
             &b.key,
         ))
     });
-    let (types, uses) = name_shapes(candidates, &module_path);
+    let (types, uses) = name_shapes(candidates, service);
     let validating = types
         .iter()
         .filter(|(_, s)| s.side == Side::Request && s.fields.iter().any(checked))
@@ -179,11 +180,8 @@ pub fn collect(specs: &[&Spec], module_path: String) -> Shared {
 /// stays local to each endpoint that has it.
 fn name_shapes(
     candidates: Vec<Candidate>,
-    module_path: &str,
+    service: &str,
 ) -> (BTreeMap<String, SharedStruct>, Uses) {
-    let service = module_path
-        .trim_start_matches("crate::")
-        .trim_end_matches("::models");
     let mut types: BTreeMap<String, SharedStruct> = BTreeMap::new();
     let mut uses = Uses::new();
     let mut groups: Vec<Vec<Candidate>> = Vec::new();

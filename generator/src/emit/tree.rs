@@ -82,8 +82,7 @@ pub fn source_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFil
                 .values()
                 .flat_map(|resources| resources.values().flatten().copied())
                 .collect();
-            let path = format!("crate::{}::models", ident(&snake(service)));
-            (**service, shared::collect(&specs, path))
+            (**service, shared::collect(&specs, service))
         })
         .collect();
     // Every resource's files, built and formatted in parallel (token streams cannot cross
