@@ -10,6 +10,7 @@
 
 mod auth;
 mod client;
+mod dedup;
 mod endpoint;
 mod error;
 pub mod events;
@@ -27,6 +28,7 @@ pub mod validate;
 
 pub use auth::{AppTicketStore, BoxFuture, MemoryTicketStore};
 pub use client::{Client, ClientBuilder, Credentials, FEISHU_BASE_URL, LARK_BASE_URL};
+pub use dedup::{DEFAULT_DEDUP_TTL, DedupStore, MemoryDedupStore};
 pub use endpoint::{Call, Endpoint};
 pub use error::{
     ApiError, DocumentedError, Error, ErrorDetails, FieldViolation, Help, PermissionViolation,
