@@ -25,6 +25,8 @@ mod request;
 mod retry;
 mod secret;
 pub mod validate;
+#[cfg(feature = "ws")]
+pub mod ws;
 
 pub use auth::{AppTicketStore, BoxFuture, MemoryTicketStore};
 pub use client::{Client, ClientBuilder, Credentials, FEISHU_BASE_URL, LARK_BASE_URL};
