@@ -140,12 +140,12 @@ pub(crate) async fn fetch(
         .json(&body)
         .send()
         .await
-        .map_err(|err| AttemptError::Retry(format!("endpoint request failed: {err}")))?;
+        .map_err(|err| AttemptError::Retry(format!("endpoint request failed: {}", chain(&err))))?;
     let status = reply.status();
     let bytes = reply
         .bytes()
         .await
-        .map_err(|err| AttemptError::Retry(format!("endpoint reply failed: {err}")))?;
+        .map_err(|err| AttemptError::Retry(format!("endpoint reply failed: {}", chain(&err))))?;
     let reply: Reply = serde_json::from_slice(&bytes).map_err(|err| {
         AttemptError::Retry(format!("endpoint reply (HTTP {status}) is not JSON: {err}"))
     })?;
@@ -201,6 +201,21 @@ pub(crate) fn handshake_refused(
             "handshake refused: status {status}, code {auth_code}: {msg}"
         ))
     }
+}
+
+/// An error and its causes on one line (reqwest's own text leaves out why it failed).
+pub(crate) fn chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.ends_with(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 /// The value of `key` in a URL's query.

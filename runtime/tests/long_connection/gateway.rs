@@ -277,6 +277,9 @@ async fn accept_loop(listener: TcpListener, shared: Shared, tx: mpsc::UnboundedS
     }
 }
 
+pub type WsSink = futures::stream::SplitSink<WebSocketStream<TcpStream>, Message>;
+pub type WsStream = futures::stream::SplitStream<WebSocketStream<TcpStream>>;
+
 /// One accepted connection, driven by the test.
 pub struct Conn {
     ws: WebSocketStream<TcpStream>,
@@ -364,6 +367,11 @@ impl Conn {
             }
             Received::Closed => panic!("connection closed before an ACK"),
         }
+    }
+
+    /// The socket's two halves, for a driver that sends and reads at once.
+    pub fn split(self) -> (WsSink, WsStream) {
+        self.ws.split()
     }
 
     /// Drop the connection without a close frame, as a network failure would.
