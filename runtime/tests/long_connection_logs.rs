@@ -9,29 +9,11 @@ mod gateway;
 
 use std::sync::{Arc, Mutex};
 
-use feishu_runtime::Client;
 use feishu_runtime::events::{Event, EventDispatcher};
 use feishu_runtime::ws::LongConnection;
 use serde_json::{Value, json};
 
 use gateway::*;
-
-fn client(gateway: &Gateway) -> Client {
-    let http = reqwest::Client::builder()
-        .pool_idle_timeout(None)
-        .build()
-        .unwrap();
-    Client::builder()
-        .base_url(&gateway.base_url)
-        .http_client(http)
-        .app_credentials(APP_ID, APP_SECRET)
-        .build()
-        .unwrap()
-}
-
-fn config(ping: u64, interval: u64, nonce: u64, count: i64) -> Value {
-    json!({"PingInterval": ping, "ReconnectInterval": interval, "ReconnectNonce": nonce, "ReconnectCount": count})
-}
 
 fn counting() -> EventDispatcher {
     EventDispatcher::new().on("im.message.receive_v1", |_: Event<Value>| async { Ok(()) })

@@ -115,6 +115,26 @@ pub fn event(event_id: &str, event_type: &str, body: Value) -> Value {
     })
 }
 
+/// A client of the gateway's app. No timers in its HTTP client: on a paused clock they
+/// would be jumped to.
+pub fn client(gateway: &Gateway) -> feishu_runtime::Client {
+    let http = reqwest::Client::builder()
+        .pool_idle_timeout(None)
+        .build()
+        .unwrap();
+    feishu_runtime::Client::builder()
+        .base_url(&gateway.base_url)
+        .http_client(http)
+        .app_credentials(APP_ID, APP_SECRET)
+        .build()
+        .unwrap()
+}
+
+/// A `ClientConfig` object, in seconds.
+pub fn config(ping: u64, interval: u64, nonce: u64, count: i64) -> Value {
+    json!({"PingInterval": ping, "ReconnectInterval": interval, "ReconnectNonce": nonce, "ReconnectCount": count})
+}
+
 /// One endpoint request the gateway saw.
 #[derive(Debug, Clone)]
 pub struct EndpointCall {
