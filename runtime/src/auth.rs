@@ -160,6 +160,10 @@ impl TokenManager {
         }
     }
 
+    pub(crate) fn app_secret(&self) -> &Secret {
+        &self.app_secret
+    }
+
     fn slot(&self, key: &TokenKey) -> Arc<Mutex<Option<Cached>>> {
         lock(&self.slots).entry(key.clone()).or_default().clone()
     }

@@ -295,6 +295,23 @@ impl Client {
         self.token_manager()?.resend_ticket(&self.endpoint()).await
     }
 
+    /// The HTTP client calls go through (for the long connection's endpoint request).
+    #[cfg_attr(not(feature = "ws"), allow(dead_code))]
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// A self-built app's id and secret: what the long connection authenticates with.
+    #[cfg_attr(not(feature = "ws"), allow(dead_code))]
+    pub(crate) fn self_built_app(&self) -> Option<(&str, &Secret)> {
+        match &self.inner.auth {
+            Auth::App(manager) if !manager.marketplace => {
+                Some((&manager.app_id, manager.app_secret()))
+            }
+            _ => None,
+        }
+    }
+
     /// The app id of the configured credentials.
     pub fn app_id(&self) -> Option<&str> {
         match &self.inner.auth {

@@ -28,6 +28,8 @@ mod retry;
 mod secret;
 mod tokens;
 pub mod validate;
+#[cfg(feature = "ws")]
+pub mod ws;
 
 pub use auth::{AppTicketStore, BoxFuture, MemoryTicketStore};
 pub use client::{Client, ClientBuilder, Credentials, FEISHU_BASE_URL, LARK_BASE_URL};

@@ -215,3 +215,102 @@ async fn app_ticket_events_feed_the_marketplace_client() {
     .await;
     assert_eq!(client.app_access_token().await.unwrap().expose(), "a-1");
 }
+
+#[tokio::test]
+async fn typed_card_and_preview_callbacks_answer_through_the_webhook() {
+    use feishu_runtime::events::{
+        CallbackCard, CardAction, CardActionReply, InlinePreview, Toast, UrlPreview,
+        UrlPreviewReply,
+    };
+    let dispatcher = EventDispatcher::new()
+        .on_card_action(|event: Event<CardAction>| async move {
+            let open_id = event
+                .event
+                .operator
+                .and_then(|o| o.open_id)
+                .unwrap_or_default();
+            Ok(CardActionReply::toast(Toast::info(format!("hi {open_id}")))
+                .with_card(CallbackCard::raw(json!({"elements": []}))))
+        })
+        .on_url_preview(|event: Event<UrlPreview>| async move {
+            let url = event.event.context.and_then(|c| c.url).unwrap_or_default();
+            Ok(UrlPreviewReply {
+                inline: Some(InlinePreview::new(format!("Preview of {url}"))),
+                card: None,
+            })
+        });
+    let card = json!({
+        "schema": "2.0",
+        "header": {"event_id": "e-card", "event_type": "card.action.trigger"},
+        "event": {"operator": {"open_id": "ou_7"}, "action": {"tag": "button"}}
+    });
+    let response = dispatcher
+        .handle(&HeaderMap::new(), card.to_string().as_bytes())
+        .await;
+    assert_eq!(
+        (response.status, response.body.as_str()),
+        (
+            200,
+            r#"{"toast":{"type":"info","content":"hi ou_7"},"card":{"type":"raw","data":{"elements":[]}}}"#
+        )
+    );
+    let preview = json!({
+        "schema": "2.0",
+        "header": {"event_id": "e-preview", "event_type": "url.preview.get"},
+        "event": {"context": {"url": "https://example.com/o/42", "preview_token": "p"}}
+    });
+    let response = dispatcher
+        .handle(&HeaderMap::new(), preview.to_string().as_bytes())
+        .await;
+    assert_eq!(
+        response.body,
+        r#"{"inline":{"title":"Preview of https://example.com/o/42"}}"#
+    );
+}
+
+#[tokio::test]
+async fn repeated_deliveries_are_dropped_unless_the_first_one_failed() {
+    let calls = Arc::new(Mutex::new(0));
+    let counter = calls.clone();
+    let dispatcher =
+        EventDispatcher::new().on("im.message.receive_v1", move |_: Event<MessageReceived>| {
+            let counter = counter.clone();
+            async move {
+                let mut calls = counter.lock().unwrap();
+                *calls += 1;
+                // The first try fails; Feishu delivers again.
+                if *calls == 1 {
+                    Err("flaky".into())
+                } else {
+                    Ok(())
+                }
+            }
+        });
+    let body = message_event(VERIFICATION_TOKEN).to_string();
+    let response = dispatcher.handle(&HeaderMap::new(), body.as_bytes()).await;
+    assert_eq!(response.status, 500);
+    for _ in 0..3 {
+        let response = dispatcher.handle(&HeaderMap::new(), body.as_bytes()).await;
+        assert_eq!((response.status, response.body.as_str()), (200, "{}"));
+    }
+    assert_eq!(
+        *calls.lock().unwrap(),
+        2,
+        "the failed try and the first redelivery"
+    );
+
+    // Without de-duplication, every delivery reaches the handler.
+    let every = Arc::new(Mutex::new(0));
+    let counter = every.clone();
+    let dispatcher = EventDispatcher::new().without_dedup().on(
+        "im.message.receive_v1",
+        move |_: Event<MessageReceived>| {
+            *counter.lock().unwrap() += 1;
+            async { Ok(()) }
+        },
+    );
+    for _ in 0..3 {
+        dispatcher.handle(&HeaderMap::new(), body.as_bytes()).await;
+    }
+    assert_eq!(*every.lock().unwrap(), 3);
+}

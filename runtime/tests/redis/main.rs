@@ -11,8 +11,10 @@ mod server;
 mod support;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use feishu_runtime::events::{Event, EventDispatcher, HeaderMap};
 use feishu_runtime::redis::AsyncCommands;
 use feishu_runtime::{AppTicketStore, Client, DedupStore, RedisStore, Secret, TokenStore};
 use serde_json::{Value, json};
@@ -193,7 +195,16 @@ async fn an_app_ticket_one_instance_received_serves_the_other() {
             .unwrap()
     };
     let (a, b) = (marketplace(), marketplace());
-    a.set_app_ticket("ticket-1").await.unwrap();
+    // The app_ticket event reaches instance `a`.
+    let ticket_event = json!({
+        "uuid": "u-1", "token": "x", "ts": "1732700000.1", "type": "event_callback",
+        "event": {"app_id": "cli_isv", "app_ticket": "ticket-1", "type": "app_ticket"}
+    });
+    let dispatcher = EventDispatcher::new().app_tickets_for(a.clone());
+    let response = dispatcher
+        .handle(&HeaderMap::new(), ticket_event.to_string().as_bytes())
+        .await;
+    assert_eq!(response.status, 200);
     assert_eq!(b.app_access_token().await.unwrap().expose(), "a-1");
     assert_eq!(a.app_access_token().await.unwrap().expose(), "a-1");
     let fetches = seen(&server, "/open-apis/auth/v3/app_access_token").await;
@@ -323,4 +334,88 @@ async fn redis_errors_name_the_operation_and_show_no_password() {
         err.to_string().starts_with("store: redis SET event: "),
         "{err}"
     );
+}
+
+fn message_event(event_id: &str) -> Vec<u8> {
+    json!({
+        "schema": "2.0",
+        "header": {
+            "event_id": event_id, "token": "v", "create_time": "1732700000000",
+            "event_type": "im.message.receive_v1", "tenant_key": "tk", "app_id": "cli_test"
+        },
+        "event": {"message": {"message_id": "om_1", "content": "{\"text\":\"hi\"}"}}
+    })
+    .to_string()
+    .into_bytes()
+}
+
+/// One instance's dispatcher, its event ids in `store`; its handler counts calls in
+/// `calls` and fails the first `failures` of them.
+fn receiver(store: &Arc<RedisStore>, calls: &Arc<AtomicUsize>, failures: usize) -> EventDispatcher {
+    let calls = calls.clone();
+    EventDispatcher::new().dedup_store(store.clone()).on(
+        "im.message.receive_v1",
+        move |_: Event<Value>| {
+            let n = calls.fetch_add(1, Ordering::SeqCst);
+            async move {
+                if n < failures {
+                    Err("flaky".into())
+                } else {
+                    Ok(())
+                }
+            }
+        },
+    )
+}
+
+#[tokio::test]
+async fn a_delivery_handled_by_one_instance_is_dropped_by_the_other() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let (calls_a, calls_b) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let a = receiver(&store(&redis, "cli_test").await, &calls_a, 1);
+    let b = receiver(&store(&redis, "cli_test").await, &calls_b, 0);
+    let deliver = |to: &EventDispatcher, event_id: &str| {
+        let (to, body) = (to.clone(), message_event(event_id));
+        async move {
+            let response = to.handle(&HeaderMap::new(), &body).await;
+            (response.status, response.body)
+        }
+    };
+    let handled = || {
+        (
+            calls_a.load(Ordering::SeqCst),
+            calls_b.load(Ordering::SeqCst),
+        )
+    };
+
+    // `a` fails and gives its claim back; Feishu's redelivery reaches `b`, which handles it.
+    assert_eq!(deliver(&a, "ev-1").await.0, 500);
+    assert_eq!(deliver(&b, "ev-1").await, (200, "{}".to_string()));
+    assert_eq!(handled(), (1, 1));
+    // Any later repeat, to either, is acknowledged and dropped.
+    assert_eq!(deliver(&a, "ev-1").await, (200, "{}".to_string()));
+    assert_eq!(deliver(&b, "ev-1").await, (200, "{}".to_string()));
+    assert_eq!(handled(), (1, 1));
+
+    // Ten copies of one event at once, to both instances: handled once.
+    let copies = (0..10).map(|i| tokio::spawn(deliver(if i % 2 == 0 { &a } else { &b }, "ev-2")));
+    for copy in futures::future::join_all(copies).await {
+        assert_eq!(copy.unwrap(), (200, "{}".to_string()));
+    }
+    let (after_a, after_b) = handled();
+    assert_eq!(after_a + after_b, 3);
+
+    // The ids are kept for a day.
+    assert_eq!(
+        keys(&redis).await,
+        ["feishu:cli_test:event:ev-1", "feishu:cli_test:event:ev-2"]
+    );
+    let ttl_ms: i64 = raw(&redis)
+        .await
+        .pttl("feishu:cli_test:event:ev-2")
+        .await
+        .unwrap();
+    assert!(ttl_ms > 86_340_000 && ttl_ms <= 86_400_000, "{ttl_ms}");
 }

@@ -34,18 +34,24 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::time::Duration;
 
-use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit, block_padding::Pkcs7};
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
+use futures::FutureExt;
 pub use reqwest::header::HeaderMap;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
-use crate::{BoxFuture, Client, Secret};
+use crate::{BoxFuture, Client, DEFAULT_DEDUP_TTL, DedupStore, MemoryDedupStore, Secret};
+
+mod callbacks;
+mod crypto;
+
+pub use callbacks::*;
+use crypto::constant_time_eq;
+pub use crypto::{decrypt, encrypt, signature_of};
 
 /// What a handler may fail with; the dispatcher answers 500 so Feishu delivers again.
 pub type HandlerError = Box<dyn std::error::Error + Send + Sync>;
@@ -86,29 +92,79 @@ pub struct EventResponse {
     pub body: String,
 }
 
-impl EventResponse {
-    fn json(status: u16, body: Value) -> Self {
-        EventResponse {
-            status,
-            content_type: "application/json; charset=utf-8",
-            body: body.to_string(),
+/// What came of one delivery, whichever way it arrived: an HTTP-like status and the
+/// handler's answer (the body Feishu reads, e.g. a card callback's toast).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub status: u16,
+    pub answer: Option<Value>,
+}
+
+impl Outcome {
+    fn ok(answer: Option<Value>) -> Self {
+        Outcome {
+            status: 200,
+            answer,
         }
     }
 
     fn refused(status: u16, why: &str) -> Self {
         tracing::warn!(status, why, "event refused");
-        EventResponse::json(status, json!({ "msg": why }))
+        Outcome {
+            status,
+            answer: Some(json!({ "msg": why })),
+        }
+    }
+
+    /// As the webhook's HTTP response: the answer, or `{}`.
+    pub fn into_response(self) -> EventResponse {
+        EventResponse {
+            status: self.status,
+            content_type: "application/json; charset=utf-8",
+            body: self.answer.unwrap_or_else(|| json!({})).to_string(),
+        }
     }
 }
 
+/// How a delivery arrived, which decides how a payload without a 2.0 header is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Delivery {
+    Event,
+    /// A long-connection `card` frame: an old-format card callback.
+    LegacyCard,
+}
+
 /// Routes verified events to typed handlers. Build it once and share it (`Arc`, or clone:
-/// handlers are shared).
-#[derive(Clone, Default)]
+/// handlers and the de-duplication store are shared).
+///
+/// The same dispatcher serves webhooks ([`EventDispatcher::handle`]) and the long
+/// connection (`ws::LongConnection`, with the `ws` feature).
+///
+/// Feishu delivers at least once; repeats of an `event_id` (`uuid` for 1.0 events) that
+/// was handled already are acknowledged and dropped, through a [`DedupStore`] (in memory by
+/// default, bounded; [`EventDispatcher::dedup_store`] to share one between instances). A
+/// handler that fails gives its claim back, so Feishu's redelivery is handled.
+#[derive(Clone)]
 pub struct EventDispatcher {
     verification_token: Option<Secret>,
     encrypt_key: Option<Secret>,
     handlers: HashMap<String, Handler>,
     tickets: Option<Client>,
+    dedup: Option<Arc<dyn DedupStore>>,
+    dedup_ttl: Duration,
+}
+
+impl Default for EventDispatcher {
+    fn default() -> Self {
+        EventDispatcher {
+            verification_token: None,
+            encrypt_key: None,
+            handlers: HashMap::new(),
+            tickets: None,
+            dedup: Some(Arc::new(MemoryDedupStore::default())),
+            dedup_ttl: DEFAULT_DEDUP_TTL,
+        }
+    }
 }
 
 impl fmt::Debug for EventDispatcher {
@@ -119,6 +175,8 @@ impl fmt::Debug for EventDispatcher {
             .field("verification_token", &self.verification_token)
             .field("encrypt_key", &self.encrypt_key)
             .field("event_types", &types)
+            .field("dedup", &self.dedup.is_some())
+            .field("dedup_ttl", &self.dedup_ttl)
             .finish_non_exhaustive()
     }
 }
@@ -141,6 +199,25 @@ impl EventDispatcher {
         self
     }
 
+    /// Where handled event ids are remembered: share one store (the `redis` feature's, or
+    /// your own) between the instances of an app.
+    pub fn dedup_store(mut self, store: Arc<dyn DedupStore>) -> Self {
+        self.dedup = Some(store);
+        self
+    }
+
+    /// How long a handled event id is remembered (default: [`DEFAULT_DEDUP_TTL`]).
+    pub fn dedup_ttl(mut self, ttl: Duration) -> Self {
+        self.dedup_ttl = ttl;
+        self
+    }
+
+    /// Hand every delivery to its handler, repeats too.
+    pub fn without_dedup(mut self) -> Self {
+        self.dedup = None;
+        self
+    }
+
     /// Handle events of `event_type` (`im.message.receive_v1`, or a 1.0 type such as
     /// `app_ticket`): the `event` object is decoded into `T`.
     pub fn on<T, F, Fut>(self, event_type: &str, handler: F) -> Self
@@ -155,8 +232,10 @@ impl EventDispatcher {
         })
     }
 
-    /// Handle callbacks of `event_type` whose answer Feishu reads, such as
-    /// `card.action.trigger`: the value the handler returns is the response body.
+    /// Handle callbacks of `event_type` whose answer Feishu reads: the value the handler
+    /// returns is the answer (the webhook's response body, or the long connection's ACK
+    /// `data`). [`on_card_action`](Self::on_card_action) and
+    /// [`on_url_preview`](Self::on_url_preview) are this with the types filled in.
     pub fn on_callback<T, R, F, Fut>(mut self, event_type: &str, handler: F) -> Self
     where
         T: DeserializeOwned + Send + 'static,
@@ -179,6 +258,25 @@ impl EventDispatcher {
         self
     }
 
+    /// Answer card interactions (`card.action.trigger`): the reply's toast and card are
+    /// what the user who acted sees.
+    pub fn on_card_action<F, Fut>(self, handler: F) -> Self
+    where
+        F: Fn(Event<CardAction>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<CardActionReply, HandlerError>> + Send + 'static,
+    {
+        self.on_callback(CARD_ACTION_TRIGGER, handler)
+    }
+
+    /// Answer link previews (`url.preview.get`) with an inline title or a card.
+    pub fn on_url_preview<F, Fut>(self, handler: F) -> Self
+    where
+        F: Fn(Event<UrlPreview>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<UrlPreviewReply, HandlerError>> + Send + 'static,
+    {
+        self.on_callback(URL_PREVIEW_GET, handler)
+    }
+
     /// Store the tickets of `app_ticket` events in this client's ticket store, which a
     /// marketplace app needs for its app_access_token.
     pub fn app_tickets_for(mut self, client: Client) -> Self {
@@ -186,7 +284,7 @@ impl EventDispatcher {
         self
     }
 
-    /// Check, decrypt and dispatch one delivery.
+    /// Check, decrypt and dispatch one webhook delivery.
     pub async fn handle(&self, headers: &HeaderMap, body: &[u8]) -> EventResponse {
         if let Some(key) = &self.encrypt_key {
             let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
@@ -195,32 +293,42 @@ impl EventDispatcher {
                 header("x-lark-request-nonce"),
                 header("x-lark-signature"),
             ) else {
-                return EventResponse::refused(401, "missing signature headers");
+                return Outcome::refused(401, "missing signature headers").into_response();
             };
             let expected = signature_of(timestamp, nonce, key.expose(), body);
             if !constant_time_eq(expected.as_bytes(), signature.as_bytes()) {
-                return EventResponse::refused(401, "signature does not match");
+                return Outcome::refused(401, "signature does not match").into_response();
             }
         }
-        let mut payload: Value = match serde_json::from_slice(body) {
+        self.handle_payload(body).await.into_response()
+    }
+
+    /// Dispatch one event payload that needs no signature check: what the long connection
+    /// receives (the same JSON a webhook gets; decrypted first if it is encrypted).
+    pub async fn handle_payload(&self, payload: &[u8]) -> Outcome {
+        self.handle_delivery(payload, Delivery::Event).await
+    }
+
+    pub(crate) async fn handle_delivery(&self, payload: &[u8], delivery: Delivery) -> Outcome {
+        let mut payload: Value = match serde_json::from_slice(payload) {
             Ok(payload) => payload,
-            Err(_) => return EventResponse::refused(400, "body is not JSON"),
+            Err(_) => return Outcome::refused(400, "body is not JSON"),
         };
         if let Some(encrypted) = payload.get("encrypt").and_then(Value::as_str) {
             let Some(key) = &self.encrypt_key else {
-                return EventResponse::refused(400, "encrypted event but no encrypt key set");
+                return Outcome::refused(400, "encrypted event but no encrypt key set");
             };
             payload = match decrypt(key.expose(), encrypted)
                 .and_then(|plain| serde_json::from_slice(&plain).map_err(|_| "not JSON"))
             {
                 Ok(payload) => payload,
-                Err(why) => return EventResponse::refused(400, &format!("cannot decrypt: {why}")),
+                Err(why) => return Outcome::refused(400, &format!("cannot decrypt: {why}")),
             };
         }
-        self.dispatch(payload).await
+        self.dispatch(payload, delivery).await
     }
 
-    async fn dispatch(&self, payload: Value) -> EventResponse {
+    async fn dispatch(&self, payload: Value, delivery: Delivery) -> Outcome {
         let token = payload
             .pointer("/header/token")
             .or_else(|| payload.get("token"))
@@ -228,36 +336,89 @@ impl EventDispatcher {
         if let Some(expected) = &self.verification_token
             && !token.is_some_and(|t| constant_time_eq(t.as_bytes(), expected.expose().as_bytes()))
         {
-            return EventResponse::refused(401, "verification token does not match");
+            return Outcome::refused(401, "verification token does not match");
         }
         if payload.get("type").and_then(Value::as_str) == Some("url_verification") {
             let challenge = payload.get("challenge").cloned().unwrap_or(Value::Null);
-            return EventResponse::json(200, json!({ "challenge": challenge }));
+            return Outcome::ok(Some(json!({ "challenge": challenge })));
         }
-        let (header, event) = split(payload);
+        let (header, event) = match delivery {
+            Delivery::Event => split(payload),
+            Delivery::LegacyCard => legacy_card(payload),
+        };
         if header.event_type == "app_ticket"
             && let Some(client) = &self.tickets
             && let Some(ticket) = event.get("app_ticket").and_then(Value::as_str)
             && let Err(err) = client.set_app_ticket(ticket).await
         {
             tracing::error!(%err, "cannot store the app_ticket");
-            return EventResponse::refused(500, "cannot store the app_ticket");
+            return Outcome::refused(500, "cannot store the app_ticket");
         }
         let Some(handler) = self.handlers.get(&header.event_type) else {
             // Acknowledged, or Feishu would deliver it again and again.
             tracing::debug!(event_type = header.event_type, "no handler for event");
-            return EventResponse::json(200, json!({}));
+            return Outcome::ok(None);
         };
+        let event_id = header.event_id.clone();
+        if !self.claim(&event_id).await {
+            tracing::debug!(event_id, "repeated delivery dropped");
+            return Outcome::ok(None);
+        }
         let event_type = header.event_type.clone();
-        match handler(header, event).await {
-            Ok(Some(answer)) => EventResponse::json(200, answer),
-            Ok(None) => EventResponse::json(200, json!({})),
+        // A panicking handler is a failed one: its claim is given back, and Feishu is told.
+        let handled = AssertUnwindSafe(handler(header, event))
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|_| Err("the handler panicked".into()));
+        match handled {
+            Ok(answer) => Outcome::ok(answer),
             Err(err) => {
-                tracing::error!(event_type, %err, "event handler failed");
-                EventResponse::json(500, json!({ "msg": "handler failed" }))
+                tracing::error!(event_type, event_id, %err, "event handler failed");
+                self.release(&event_id).await;
+                Outcome {
+                    status: 500,
+                    answer: Some(json!({ "msg": "handler failed" })),
+                }
             }
         }
     }
+
+    /// Whether this delivery is the first of its id. A store that fails lets the event
+    /// through: a repeat is better than a loss.
+    async fn claim(&self, event_id: &str) -> bool {
+        let Some(store) = self.dedup.as_ref().filter(|_| !event_id.is_empty()) else {
+            return true;
+        };
+        match store.claim(event_id, self.dedup_ttl).await {
+            Ok(first) => first,
+            Err(err) => {
+                tracing::warn!(event_id, %err, "de-duplication store failed; handling anyway");
+                true
+            }
+        }
+    }
+
+    async fn release(&self, event_id: &str) {
+        if let Some(store) = self.dedup.as_ref().filter(|_| !event_id.is_empty())
+            && let Err(err) = store.release(event_id).await
+        {
+            tracing::warn!(event_id, %err, "cannot release the event's de-duplication claim");
+        }
+    }
+}
+
+/// An old-format card callback (no header, no `event`): the whole payload is the event.
+/// It carries no event id, so it is not de-duplicated.
+fn legacy_card(payload: Value) -> (EventHeader, Value) {
+    let text = |key: &str| payload.get(key).and_then(Value::as_str).unwrap_or_default();
+    let header = EventHeader {
+        event_id: String::new(),
+        event_type: LEGACY_CARD_ACTION.to_string(),
+        create_time: String::new(),
+        tenant_key: Some(text("tenant_key").to_string()).filter(|k| !k.is_empty()),
+        app_id: None,
+    };
+    (header, payload)
 }
 
 /// A payload → its header and `event` object, for schema 2.0 and 1.0 alike.
@@ -291,80 +452,9 @@ fn split(mut payload: Value) -> (EventHeader, Value) {
     (header, event)
 }
 
-/// `X-Lark-Signature`: hex SHA-256 of timestamp + nonce + encrypt key + body.
-pub fn signature_of(timestamp: &str, nonce: &str, encrypt_key: &str, body: &[u8]) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(timestamp.as_bytes());
-    hasher.update(nonce.as_bytes());
-    hasher.update(encrypt_key.as_bytes());
-    hasher.update(body);
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-type Decryptor = cbc::Decryptor<aes::Aes256>;
-type Encryptor = cbc::Encryptor<aes::Aes256>;
-
-fn key_of(encrypt_key: &str) -> [u8; 32] {
-    Sha256::digest(encrypt_key.as_bytes()).into()
-}
-
-/// The `encrypt` field → plaintext: base64 of a 16-byte IV followed by the AES-256-CBC
-/// ciphertext (PKCS#7), keyed by the SHA-256 of the encrypt key.
-pub fn decrypt(encrypt_key: &str, encrypted: &str) -> Result<Vec<u8>, &'static str> {
-    let data = BASE64.decode(encrypted.trim()).map_err(|_| "not base64")?;
-    if data.len() < 32 || data.len() % 16 != 0 {
-        return Err("wrong length");
-    }
-    let (iv, ciphertext) = data.split_at(16);
-    let iv: [u8; 16] = iv.try_into().map_err(|_| "wrong length")?;
-    Decryptor::new(&key_of(encrypt_key).into(), &iv.into())
-        .decrypt_padded_vec::<Pkcs7>(ciphertext)
-        .map_err(|_| "bad padding (wrong key?)")
-}
-
-/// The inverse of [`decrypt`], with a random IV: to build test deliveries for your handlers.
-pub fn encrypt(encrypt_key: &str, plaintext: &[u8]) -> String {
-    let mut iv = [0u8; 16];
-    iv.iter_mut().for_each(|b| *b = fastrand::u8(..));
-    let ciphertext = Encryptor::new(&key_of(encrypt_key).into(), &iv.into())
-        .encrypt_padded_vec::<Pkcs7>(plaintext);
-    let mut data = iv.to_vec();
-    data.extend(ciphertext);
-    BASE64.encode(data)
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decrypts_what_it_encrypts() {
-        let sealed = encrypt("test key", br#"{"a":1}"#);
-        assert_eq!(decrypt("test key", &sealed).unwrap(), br#"{"a":1}"#);
-        assert_ne!(
-            decrypt("other key", &sealed).ok(),
-            Some(br#"{"a":1}"#.to_vec())
-        );
-        assert_eq!(decrypt("k", "%%%"), Err("not base64"));
-        assert_eq!(decrypt("k", "AAAA"), Err("wrong length"));
-    }
-
-    #[test]
-    fn known_signature() {
-        // sha256("1" + "2" + "k" + "{}"), from Python's hashlib
-        assert_eq!(
-            signature_of("1", "2", "k", b"{}"),
-            "a2c08cfc1732e85c101a8e8b6dfeddbe44d732caedfb06a1dd08711e6398a656"
-        );
-    }
 
     #[test]
     fn schema_one_events_get_a_header() {
