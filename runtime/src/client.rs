@@ -182,6 +182,23 @@ impl ClientBuilder {
         let tickets = self
             .tickets
             .unwrap_or_else(|| Arc::new(MemoryTicketStore::default()));
+        if let Credentials::App { app_id, app_secret }
+        | Credentials::Marketplace { app_id, app_secret } = &self.credentials
+        {
+            if app_id.trim().is_empty() {
+                return Err(Error::Config("the app id is empty".to_string()));
+            }
+            if app_secret.expose().trim().is_empty() {
+                return Err(Error::Config(format!(
+                    "the app secret of app {app_id} is empty"
+                )));
+            }
+        }
+        if let Credentials::AccessToken(token) = &self.credentials
+            && token.expose().trim().is_empty()
+        {
+            return Err(Error::Config("the access token is empty".to_string()));
+        }
         let tokens = self
             .tokens
             .unwrap_or_else(|| Arc::new(MemoryTokenStore::default()));
@@ -708,5 +725,52 @@ mod tests {
         assert!(debug.contains("cli_1"));
         assert!(!debug.contains("s3cr3t-value"), "{debug}");
         assert!(!debug.contains("very-secret"), "{debug}");
+    }
+
+    #[test]
+    fn empty_credentials_are_refused_when_the_client_is_built() {
+        let refused = |builder: ClientBuilder| builder.build().unwrap_err().to_string();
+        assert_eq!(
+            refused(Client::builder().app_credentials("cli_1", "")),
+            "config: the app secret of app cli_1 is empty"
+        );
+        assert_eq!(
+            refused(Client::builder().marketplace_app(" ", "secret")),
+            "config: the app id is empty"
+        );
+        assert_eq!(
+            refused(Client::builder().access_token("")),
+            "config: the access token is empty"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_transport_error_says_what_failed_on_one_line_and_keeps_its_sources() {
+        use std::error::Error as _;
+        // A port nothing listens on: bind one, then free it.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let client = Client::builder()
+            .base_url(format!("http://127.0.0.1:{port}"))
+            .app_credentials("cli_1", "s3cret-value")
+            .retry(RetryPolicy::none())
+            .build()
+            .unwrap();
+        let err = client.tenant_access_token().await.unwrap_err();
+        let text = err.to_string();
+        assert!(!text.contains('\n'), "{text}");
+        assert!(
+            text.starts_with(&format!(
+                "transport error: error sending request for url (http://127.0.0.1:{port}/open-apis/auth/v3/tenant_access_token/internal)"
+            )),
+            "{text}"
+        );
+        assert!(text.to_lowercase().contains("connection refused"), "{text}");
+        assert!(!text.contains("s3cret-value"));
+        let source = err.source().expect("the reqwest error is the source");
+        assert!(source.source().is_some(), "and its own chain is kept");
     }
 }

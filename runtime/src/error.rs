@@ -10,8 +10,9 @@ pub enum Error {
     /// The request broke a rule the documentation states; it was not sent.
     #[error(transparent)]
     Validation(#[from] ValidationError),
-    /// The HTTP exchange failed (connection, TLS, timeout).
-    #[error("transport error: {0}")]
+    /// The HTTP exchange failed (connection, TLS, timeout). The text names the URL and
+    /// the cause on one line; `source()` keeps reqwest's error and its chain.
+    #[error("transport error: {}", chain(.0))]
     Transport(#[from] reqwest::Error),
     /// A non-2xx reply that is not a Feishu envelope.
     #[error("HTTP {status}{}: {body_excerpt}", log_suffix(.log_id))]
@@ -42,6 +43,22 @@ pub enum Error {
     /// Writing a download failed.
     #[error("cannot write the download: {0}")]
     Io(#[from] std::io::Error),
+}
+
+/// An error and its causes on one line: reqwest's own text says which URL failed but not
+/// why ("connection refused" is two sources down).
+pub(crate) fn chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.ends_with(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 fn log_suffix(log_id: &Option<String>) -> String {
@@ -151,6 +168,31 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+/// The same facts as the public fields, as methods: what [`Error::code`] and
+/// [`Error::log_id`] give for any error, an `ApiError` gives too.
+impl ApiError {
+    pub fn code(&self) -> i64 {
+        self.code
+    }
+
+    pub fn msg(&self) -> &str {
+        &self.msg
+    }
+
+    pub fn http_status(&self) -> u16 {
+        self.http_status
+    }
+
+    pub fn log_id(&self) -> Option<&str> {
+        self.log_id.as_deref()
+    }
+
+    /// What the endpoint's documentation advises for this code.
+    pub fn hint(&self) -> Option<&'static str> {
+        self.hint
+    }
+}
 
 /// A documented rule the request broke, found before sending.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

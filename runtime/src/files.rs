@@ -121,6 +121,18 @@ impl FileUpload {
     }
 }
 
+impl FileUpload {
+    /// `file "report.pdf", 1234 bytes` (or the path or reader it streams from).
+    fn summary(&self) -> String {
+        let source = match &self.source {
+            Source::Bytes(b) => format!("{} bytes", b.len()),
+            Source::Path(p) => format!("from {}", p.display()),
+            Source::Reader(_) => "from a reader".to_string(),
+        };
+        format!("file {:?}, {source}", self.file_name)
+    }
+}
+
 impl fmt::Debug for FileUpload {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let source = match &self.source {
@@ -150,7 +162,7 @@ impl PartialEq for FileUpload {
 }
 
 /// A `multipart/form-data` body: text fields and files, in order.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct MultipartForm {
     parts: Vec<(String, FormValue)>,
 }
@@ -159,6 +171,20 @@ pub struct MultipartForm {
 enum FormValue {
     Text(String),
     File(FileUpload),
+}
+
+/// Parts by name: text as it is, files by name and size (never their bytes).
+impl fmt::Debug for MultipartForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = f.debug_map();
+        for (name, value) in &self.parts {
+            match value {
+                FormValue::Text(text) => parts.entry(name, text),
+                FormValue::File(file) => parts.entry(name, &format_args!("{}", file.summary())),
+            };
+        }
+        parts.finish()
+    }
 }
 
 impl MultipartForm {

@@ -67,12 +67,26 @@ pub struct ApiRequest {
 }
 
 /// What goes in the request body.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub(crate) enum Body {
     #[default]
     None,
     Json(Vec<u8>),
     Multipart(MultipartForm),
+}
+
+/// A JSON body shows as its JSON text, not as a list of bytes.
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Body::None => f.write_str("None"),
+            Body::Json(bytes) => f
+                .debug_tuple("Json")
+                .field(&format_args!("{}", String::from_utf8_lossy(bytes)))
+                .finish(),
+            Body::Multipart(form) => f.debug_tuple("Multipart").field(form).finish(),
+        }
+    }
 }
 
 impl Body {
@@ -214,6 +228,30 @@ mod tests {
         assert_eq!(
             request.path().unwrap_err().to_string(),
             "config: path parameter `id` is empty"
+        );
+    }
+
+    #[test]
+    fn debug_shows_a_json_body_as_json_and_files_by_name_and_size() {
+        let request = ApiRequest::new(Method::Post, "/x")
+            .json_body(&serde_json::json!({"name": "n", "ids": [1, 2]}))
+            .unwrap();
+        let text = format!("{request:?}");
+        assert!(
+            text.contains(r#"body: Json({"name":"n","ids":[1,2]})"#),
+            "{text}"
+        );
+        let form = crate::MultipartForm::new().text("file_type", "pdf").file(
+            "file",
+            crate::FileUpload::from_bytes("report.pdf", vec![0u8; 1234]),
+        );
+        let request = ApiRequest::new(Method::Post, "/x").multipart_body(form);
+        let text = format!("{request:?}");
+        assert!(
+            text.contains(
+                r#"body: Multipart({"file_type": "pdf", "file": file "report.pdf", 1234 bytes})"#
+            ),
+            "{text}"
         );
     }
 }

@@ -131,6 +131,7 @@ impl Outcome {
 pub(crate) enum Delivery {
     Event,
     /// A long-connection `card` frame: an old-format card callback.
+    #[cfg_attr(not(feature = "ws"), allow(dead_code))]
     LegacyCard,
 }
 

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+pub(crate) use crate::error::chain;
 use crate::{Client, Secret};
 
 const ENDPOINT_PATH: &str = "/callback/ws/endpoint";
@@ -201,21 +202,6 @@ pub(crate) fn handshake_refused(
             "handshake refused: status {status}, code {auth_code}: {msg}"
         ))
     }
-}
-
-/// An error and its causes on one line (reqwest's own text leaves out why it failed).
-pub(crate) fn chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.ends_with(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }
 
 /// The value of `key` in a URL's query.
