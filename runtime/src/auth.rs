@@ -4,6 +4,9 @@
 //! Self-built apps get both tokens straight from app id and secret. Marketplace (ISV) apps
 //! first need the app_ticket Feishu pushes to them as an event; it is kept in an
 //! [`AppTicketStore`], and the tenant token is per tenant (`tenant_key`).
+//!
+//! Fetched tokens also go into a [`TokenStore`], which several instances of one app can
+//! share; each manager keeps its own copy of the tokens it uses in memory as well.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -17,6 +20,7 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use crate::reply::{excerpt, log_id_of};
+use crate::tokens::{StoredToken, TokenStore};
 use crate::{ApiError, Error, Result, Secret};
 
 const SELF_BUILT_TENANT_TOKEN: &str = "/open-apis/auth/v3/tenant_access_token/internal";
@@ -26,8 +30,15 @@ const MARKETPLACE_TENANT_TOKEN: &str = "/open-apis/auth/v3/tenant_access_token";
 const RESEND_APP_TICKET: &str = "/open-apis/auth/v3/app_ticket/resend";
 /// Refresh this long before the documented expiry, so a token never expires in flight.
 const REFRESH_MARGIN: Duration = Duration::from_secs(180);
+/// Tokens are kept at most this long, whatever the reply's `expire` says.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 /// Feishu's code for an app_ticket it no longer accepts.
 const APP_TICKET_INVALID: i64 = 10012;
+/// How long one instance may fetch a token while the others wait for it. A fetch takes well
+/// under a second; an instance that died holding the lease blocks the others this long.
+const FETCH_LEASE_TTL: Duration = Duration::from_secs(5);
+/// How often a waiting instance looks for the token the lease holder stores.
+const FETCH_LEASE_POLL: Duration = Duration::from_millis(50);
 
 /// A boxed future, so [`AppTicketStore`] can be used as a trait object.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -72,12 +83,25 @@ pub(crate) enum TokenKey {
     Tenant(String),
 }
 
+impl TokenKey {
+    /// Its name in a [`TokenStore`].
+    fn name(&self) -> String {
+        match self {
+            TokenKey::App => "app_access_token".to_string(),
+            TokenKey::Tenant(key) if key.is_empty() => "tenant_access_token".to_string(),
+            TokenKey::Tenant(key) => format!("tenant_access_token:{key}"),
+        }
+    }
+}
+
 /// An app's identity and the tokens fetched with it.
 pub(crate) struct TokenManager {
     pub(crate) app_id: String,
     app_secret: Secret,
     pub(crate) marketplace: bool,
     pub(crate) tickets: Arc<dyn AppTicketStore>,
+    /// Tokens shared with other instances of the app (in memory by default).
+    store: Arc<dyn TokenStore>,
     /// One slot per token, each locked across its fetch so concurrent callers wait for one
     /// request instead of each sending their own.
     slots: SyncMutex<HashMap<TokenKey, Arc<Mutex<Option<Cached>>>>>,
@@ -124,12 +148,14 @@ impl TokenManager {
         app_secret: Secret,
         marketplace: bool,
         tickets: Arc<dyn AppTicketStore>,
+        store: Arc<dyn TokenStore>,
     ) -> Self {
         TokenManager {
             app_id,
             app_secret,
             marketplace,
             tickets,
+            store,
             slots: SyncMutex::default(),
         }
     }
@@ -149,25 +175,76 @@ impl TokenManager {
         if let Some(c) = cached.as_ref().filter(|c| Instant::now() < c.refresh_at) {
             return Ok(c.token.clone());
         }
+        let fresh = self.stored_or_fetched(at, key).await?;
+        let token = fresh.token.clone();
+        *cached = Some(Cached {
+            token: fresh.token,
+            refresh_at: Instant::now() + fresh.ttl,
+        });
+        Ok(token)
+    }
+
+    /// The token in the store, else one fetched under the store's fetch lease, so that of
+    /// several instances only one fetches. Waits for another holder at most the lease's ttl,
+    /// then fetches regardless.
+    async fn stored_or_fetched(&self, at: &Endpoint<'_>, key: &TokenKey) -> Result<StoredToken> {
+        let name = key.name();
+        let holder = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
+        let give_up = Instant::now() + FETCH_LEASE_TTL;
+        loop {
+            if let Some(stored) = self.store.get(&self.app_id, &name).await? {
+                return Ok(stored);
+            }
+            let leased = self
+                .store
+                .acquire_lease(&self.app_id, &name, &holder, FETCH_LEASE_TTL);
+            if leased.await? {
+                break;
+            }
+            if Instant::now() >= give_up {
+                tracing::debug!(token = %name, "the fetch lease was not given back in time; fetching");
+                return self.fetch_and_store(at, key, &name).await;
+            }
+            tokio::time::sleep(FETCH_LEASE_POLL).await;
+        }
+        // Another instance may have stored the token between the read and the lease.
+        let fresh = match self.store.get(&self.app_id, &name).await {
+            Ok(Some(stored)) => Ok(stored),
+            Ok(None) => self.fetch_and_store(at, key, &name).await,
+            Err(err) => Err(err),
+        };
+        let released = self.store.release_lease(&self.app_id, &name, &holder).await;
+        let fresh = fresh?;
+        released?;
+        Ok(fresh)
+    }
+
+    async fn fetch_and_store(
+        &self,
+        at: &Endpoint<'_>,
+        key: &TokenKey,
+        name: &str,
+    ) -> Result<StoredToken> {
         let fresh = match key {
             TokenKey::App => self.fetch_app_token(at).await?,
             TokenKey::Tenant(tenant_key) => self.fetch_tenant_token(at, tenant_key).await?,
         };
-        let token = fresh.token.clone();
-        *cached = Some(fresh);
-        Ok(token)
+        self.store.set(&self.app_id, name, &fresh).await?;
+        Ok(fresh)
     }
 
-    /// Forget `token` after Feishu called it invalid, unless a newer one replaced it already.
-    pub(crate) async fn evict(&self, key: &TokenKey, token: &Secret) {
+    /// Forget `token` after Feishu called it invalid, here and in the store, unless a newer
+    /// one replaced it already.
+    pub(crate) async fn evict(&self, key: &TokenKey, token: &Secret) -> Result<()> {
         let slot = self.slot(key);
         let mut cached = slot.lock().await;
         if cached.as_ref().is_some_and(|c| &c.token == token) {
             *cached = None;
         }
+        self.store.remove_if(&self.app_id, &key.name(), token).await
     }
 
-    async fn fetch_app_token(&self, at: &Endpoint<'_>) -> Result<Cached> {
+    async fn fetch_app_token(&self, at: &Endpoint<'_>) -> Result<StoredToken> {
         if !self.marketplace {
             let body = serde_json::json!({
                 "app_id": self.app_id,
@@ -198,7 +275,7 @@ impl TokenManager {
         }
     }
 
-    async fn fetch_tenant_token(&self, at: &Endpoint<'_>, tenant_key: &str) -> Result<Cached> {
+    async fn fetch_tenant_token(&self, at: &Endpoint<'_>, tenant_key: &str) -> Result<StoredToken> {
         if !self.marketplace {
             let body = serde_json::json!({
                 "app_id": self.app_id,
@@ -286,7 +363,7 @@ async fn fetch(
     path: &str,
     body: &serde_json::Value,
     what: &str,
-) -> Result<Cached> {
+) -> Result<StoredToken> {
     let mut reply = post(at, path, body, what).await?;
     let token = match what {
         "app_access_token" => reply.parsed.app_access_token.take(),
@@ -297,14 +374,15 @@ async fn fetch(
     let token = token
         .filter(|t| !t.is_empty())
         .ok_or_else(|| Error::Auth(format!("the {what} reply has no token")))?;
-    let lifetime = Duration::from_secs(expire);
+    // Feishu's tokens live 2 hours; an absurd `expire` must not overflow a deadline.
+    let lifetime = Duration::from_secs(expire).min(MAX_TOKEN_LIFETIME);
     let usable = if lifetime > REFRESH_MARGIN * 2 {
         lifetime - REFRESH_MARGIN
     } else {
         lifetime / 2
     };
-    Ok(Cached {
+    Ok(StoredToken {
         token: Secret::new(token),
-        refresh_at: Instant::now() + usable,
+        ttl: usable,
     })
 }

@@ -10,6 +10,7 @@ use crate::auth::{AppTicketStore, Endpoint, MemoryTicketStore, TokenKey, TokenMa
 use crate::reply::{Data, excerpt, log_id_of, open_envelope};
 use crate::request::Body;
 use crate::retry::server_delay;
+use crate::tokens::{MemoryTokenStore, TokenStore};
 use crate::{ApiRequest, Download, Error, RequestOptions, Result, RetryPolicy, Secret, TokenKind};
 
 /// Feishu (China) Open Platform.
@@ -65,6 +66,7 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     credentials: Credentials,
     tickets: Option<Arc<dyn AppTicketStore>>,
+    tokens: Option<Arc<dyn TokenStore>>,
     timeout: Option<Duration>,
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
@@ -123,6 +125,14 @@ impl ClientBuilder {
     /// Where a marketplace app keeps its app_ticket (default: in memory).
     pub fn app_ticket_store(mut self, store: Arc<dyn AppTicketStore>) -> Self {
         self.tickets = Some(store);
+        self
+    }
+
+    /// Where fetched app and tenant access tokens are kept (default: in this client's
+    /// memory). Give every instance of an app the same shared store (e.g. the `redis`
+    /// feature's `RedisStore`) and they fetch each token once between them.
+    pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.tokens = Some(store);
         self
     }
 
@@ -189,14 +199,17 @@ impl ClientBuilder {
         {
             return Err(Error::Config("the access token is empty".to_string()));
         }
+        let tokens = self
+            .tokens
+            .unwrap_or_else(|| Arc::new(MemoryTokenStore::default()));
         let auth = match self.credentials {
             Credentials::None => Auth::None,
             Credentials::AccessToken(token) => Auth::Token(token),
-            Credentials::App { app_id, app_secret } => {
-                Auth::App(TokenManager::new(app_id, app_secret, false, tickets))
-            }
+            Credentials::App { app_id, app_secret } => Auth::App(TokenManager::new(
+                app_id, app_secret, false, tickets, tokens,
+            )),
             Credentials::Marketplace { app_id, app_secret } => {
-                Auth::App(TokenManager::new(app_id, app_secret, true, tickets))
+                Auth::App(TokenManager::new(app_id, app_secret, true, tickets, tokens))
             }
         };
         Ok(Client {
@@ -430,7 +443,7 @@ impl Client {
                 && request.body.replayable()
             {
                 tracing::debug!(code, "token refused; fetching a fresh one");
-                self.token_manager()?.evict(key, token).await;
+                self.token_manager()?.evict(key, token).await?;
                 refreshed = true;
                 attempt -= 1;
                 continue;

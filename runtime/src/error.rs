@@ -37,6 +37,9 @@ pub enum Error {
     /// The client or request was set up wrongly (bad base URL, bad header value).
     #[error("config: {0}")]
     Config(String),
+    /// A shared store (Redis, or your own store) failed; the text names the operation.
+    #[error("store: {0}")]
+    Store(String),
     /// Writing a download failed.
     #[error("cannot write the download: {0}")]
     Io(#[from] std::io::Error),

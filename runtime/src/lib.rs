@@ -20,10 +20,13 @@ pub mod lenient;
 pub mod object;
 mod options;
 pub mod pagination;
+#[cfg(feature = "redis")]
+mod redis_store;
 mod reply;
 mod request;
 mod retry;
 mod secret;
+mod tokens;
 pub mod validate;
 #[cfg(feature = "ws")]
 pub mod ws;
@@ -40,9 +43,15 @@ pub use files::{Download, FileUpload, MultipartForm, disposition_file_name};
 pub use int64::Int64;
 pub use options::RequestOptions;
 pub use pagination::{ItemStream, Page, PageRequest};
+/// The Redis client crate, for [`RedisStore::new`]'s connection (the same version).
+#[cfg(feature = "redis")]
+pub use redis;
+#[cfg(feature = "redis")]
+pub use redis_store::RedisStore;
 pub use request::{ApiRequest, Method, TokenKind};
 pub use retry::{RATE_LIMIT_CODE, RetryPolicy};
 pub use secret::Secret;
+pub use tokens::{MemoryTokenStore, StoredToken, TokenStore};
 /// The writer a download streams into (re-exported so generated code needs no tokio).
 pub use tokio::io::AsyncWrite;
 

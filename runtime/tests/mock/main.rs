@@ -2,9 +2,11 @@
 //! leave the client. One test binary (modules below) keeps link time down.
 
 mod auth;
+mod contracts;
 mod events;
 mod files;
 mod options;
 mod pagination;
 mod retry;
+mod stores;
 mod support;

@@ -179,6 +179,9 @@ async fn tracing_spans_carry_no_secrets() {
         .mount(&server)
         .await;
     let client = app_client(&server);
+    // Another test's thread may have registered the request span's callsite while only the
+    // no-op subscriber existed and cached "never" for it: look again with this subscriber.
+    tracing::callsite::rebuild_interest_cache();
     client
         .with_user_access_token("u-secret-user-token")
         .send::<Value>(get("/open-apis/x/v1/items/:id").path_param("id", "7"))
