@@ -186,20 +186,25 @@ impl TokenManager {
 
     /// The token in the store, else one fetched under the store's fetch lease, so that of
     /// several instances only one fetches. Waits for another holder at most the lease's ttl,
-    /// then fetches regardless.
+    /// then fetches regardless. A store that is down (`Error::Store`) costs a warning, not
+    /// the call: the token is fetched from Feishu as if there were no store.
     async fn stored_or_fetched(&self, at: &Endpoint<'_>, key: &TokenKey) -> Result<StoredToken> {
         let name = key.name();
         let holder = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
         let give_up = Instant::now() + FETCH_LEASE_TTL;
         loop {
-            if let Some(stored) = self.store.get(&self.app_id, &name).await? {
-                return Ok(stored);
+            match self.store.get(&self.app_id, &name).await {
+                Ok(Some(stored)) => return Ok(stored),
+                Ok(None) => {}
+                Err(err) => return self.fetch_past_the_store(at, key, err).await,
             }
             let leased = self
                 .store
                 .acquire_lease(&self.app_id, &name, &holder, FETCH_LEASE_TTL);
-            if leased.await? {
-                break;
+            match leased.await {
+                Ok(true) => break,
+                Ok(false) => {}
+                Err(err) => return self.fetch_past_the_store(at, key, err).await,
             }
             if Instant::now() >= give_up {
                 tracing::debug!(token = %name, "the fetch lease was not given back in time; fetching");
@@ -211,12 +216,35 @@ impl TokenManager {
         let fresh = match self.store.get(&self.app_id, &name).await {
             Ok(Some(stored)) => Ok(stored),
             Ok(None) => self.fetch_and_store(at, key, &name).await,
-            Err(err) => Err(err),
+            Err(err) => self.fetch_past_the_store(at, key, err).await,
         };
-        let released = self.store.release_lease(&self.app_id, &name, &holder).await;
-        let fresh = fresh?;
-        released?;
-        Ok(fresh)
+        if let Err(err) = self.store.release_lease(&self.app_id, &name, &holder).await {
+            // It expires by itself within the lease's ttl.
+            tracing::warn!(%err, token = %name, "cannot give the token fetch lease back");
+        }
+        fresh
+    }
+
+    /// Fetch without the store, after it failed with `err`; other errors than the store's
+    /// own (a store of another app, say) are mistakes to report, not outages to ride out.
+    async fn fetch_past_the_store(
+        &self,
+        at: &Endpoint<'_>,
+        key: &TokenKey,
+        err: Error,
+    ) -> Result<StoredToken> {
+        if !matches!(err, Error::Store(_)) {
+            return Err(err);
+        }
+        tracing::warn!(%err, "token store unavailable; fetching the token without it");
+        self.fetch(at, key).await
+    }
+
+    async fn fetch(&self, at: &Endpoint<'_>, key: &TokenKey) -> Result<StoredToken> {
+        match key {
+            TokenKey::App => self.fetch_app_token(at).await,
+            TokenKey::Tenant(tenant_key) => self.fetch_tenant_token(at, tenant_key).await,
+        }
     }
 
     async fn fetch_and_store(
@@ -225,23 +253,25 @@ impl TokenManager {
         key: &TokenKey,
         name: &str,
     ) -> Result<StoredToken> {
-        let fresh = match key {
-            TokenKey::App => self.fetch_app_token(at).await?,
-            TokenKey::Tenant(tenant_key) => self.fetch_tenant_token(at, tenant_key).await?,
-        };
-        self.store.set(&self.app_id, name, &fresh).await?;
+        let fresh = self.fetch(at, key).await?;
+        if let Err(err) = self.store.set(&self.app_id, name, &fresh).await {
+            tracing::warn!(%err, token = %name, "cannot keep the token in the store");
+        }
         Ok(fresh)
     }
 
     /// Forget `token` after Feishu called it invalid, here and in the store, unless a newer
     /// one replaced it already.
-    pub(crate) async fn evict(&self, key: &TokenKey, token: &Secret) -> Result<()> {
+    pub(crate) async fn evict(&self, key: &TokenKey, token: &Secret) {
         let slot = self.slot(key);
         let mut cached = slot.lock().await;
         if cached.as_ref().is_some_and(|c| &c.token == token) {
             *cached = None;
         }
-        self.store.remove_if(&self.app_id, &key.name(), token).await
+        if let Err(err) = self.store.remove_if(&self.app_id, &key.name(), token).await {
+            // Other instances keep sending it until Feishu refuses it to them too.
+            tracing::warn!(%err, "cannot drop the invalid token from the store");
+        }
     }
 
     async fn fetch_app_token(&self, at: &Endpoint<'_>) -> Result<StoredToken> {

@@ -443,7 +443,7 @@ impl Client {
                 && request.body.replayable()
             {
                 tracing::debug!(code, "token refused; fetching a fresh one");
-                self.token_manager()?.evict(key, token).await?;
+                self.token_manager()?.evict(key, token).await;
                 refreshed = true;
                 attempt -= 1;
                 continue;

@@ -419,3 +419,31 @@ async fn a_delivery_handled_by_one_instance_is_dropped_by_the_other() {
         .unwrap();
     assert!(ttl_ms > 86_340_000 && ttl_ms <= 86_400_000, "{ttl_ms}");
 }
+
+#[tokio::test]
+async fn a_redis_outage_costs_a_warning_not_the_call() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TENANT_TOKEN_PATH))
+        .respond_with(token_reply("t-direct", 7200))
+        .mount(&server)
+        .await;
+    mount_data(&server).await;
+    let store = store(&redis, "cli_test").await;
+    let client = instance(&server, &store);
+    drop(redis);
+    // Redis is gone: the token comes straight from Feishu, and the call goes through.
+    let request =
+        feishu_runtime::ApiRequest::new(feishu_runtime::Method::Get, DATA).tokens(TENANT_USER);
+    let data: Value = client.send(request).await.unwrap();
+    assert_eq!(data, json!({"n": 1}));
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2, "one token fetch, one call");
+    assert_eq!(
+        requests[1].headers["authorization"].to_str().unwrap(),
+        "Bearer t-direct"
+    );
+}
