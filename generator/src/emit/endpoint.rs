@@ -12,7 +12,7 @@ use super::enums::shape_of;
 use super::naming::{camel, ident, shouty, snake};
 use super::shared::Shared;
 use super::types::{Side, Types, form_file, member_names, value_checks};
-use crate::spec::{Field, FieldType, Spec};
+use crate::spec::{ContentType, Field, FieldType, HttpMethod, Spec, TokenIn, TokenKind};
 
 /// The names one endpoint's items get.
 pub struct Names {
@@ -67,7 +67,7 @@ enum Place {
 /// The body is `multipart/form-data` (file uploads).
 pub fn is_multipart(spec: &Spec) -> bool {
     spec.request.as_ref().is_some_and(|r| {
-        r.content_type == "multipart/form-data" || r.fields.iter().any(|f| form_file(f).is_some())
+        r.content_type == ContentType::Multipart || r.fields.iter().any(|f| form_file(f).is_some())
     })
 }
 
@@ -75,7 +75,7 @@ pub fn is_multipart(spec: &Spec) -> bool {
 pub fn is_download(spec: &Spec) -> bool {
     spec.response
         .as_ref()
-        .is_some_and(|r| r.content_type == "application/octet-stream")
+        .is_some_and(|r| r.content_type == ContentType::OctetStream)
 }
 
 /// The paged-list facts the emitter can use: the pagination block, when the response has
@@ -88,9 +88,9 @@ pub fn paging(spec: &Spec) -> Option<&crate::spec::Pagination> {
     let response = &spec.response.as_ref()?.fields;
     let has = |name: &str, ty: FieldType| response.iter().any(|f| f.name == name && f.ty == ty);
     let items = paging.items_field.as_deref()?;
-    let token_place = match paging.token_in.as_str() {
-        "query" => &spec.query_params,
-        _ => &spec.request.as_ref()?.fields,
+    let token_place = match paging.token_in {
+        TokenIn::Query => &spec.query_params,
+        TokenIn::Body => &spec.request.as_ref()?.fields,
     };
     let token_is_text = token_place
         .iter()
@@ -238,7 +238,7 @@ fn paging_impls(
         return Ok(None);
     };
     let (request, response) = (&names.request, &names.response);
-    let in_query = paging.token_in == "query";
+    let in_query = paging.token_in == TokenIn::Query;
     let token = params
         .iter()
         .chain(body_params.iter().map(|(p, _)| p))
@@ -566,13 +566,18 @@ fn api_request(
     has_body: bool,
     multipart: bool,
 ) -> TokenStream {
-    let method = format_ident!("{}", camel(&spec.http.method.to_ascii_lowercase()));
+    let method = match spec.http.method {
+        HttpMethod::Get => quote! { Get },
+        HttpMethod::Post => quote! { Post },
+        HttpMethod::Put => quote! { Put },
+        HttpMethod::Patch => quote! { Patch },
+        HttpMethod::Delete => quote! { Delete },
+    };
     let path = &spec.http.path;
-    let tokens = spec.auth.tokens.iter().filter_map(|t| match t.as_str() {
-        "tenant" => Some(quote! { feishu_runtime::TokenKind::Tenant }),
-        "user" => Some(quote! { feishu_runtime::TokenKind::User }),
-        "app" => Some(quote! { feishu_runtime::TokenKind::App }),
-        _ => None,
+    let tokens = spec.auth.tokens.iter().map(|t| match t {
+        TokenKind::Tenant => quote! { feishu_runtime::TokenKind::Tenant },
+        TokenKind::User => quote! { feishu_runtime::TokenKind::User },
+        TokenKind::App => quote! { feishu_runtime::TokenKind::App },
     });
     let adds = params.iter().map(|p| {
         let (member, wire) = (&p.member, &p.field.name);
@@ -731,7 +736,7 @@ pub fn client_method(spec: &Spec) -> TokenStream {
             .auth
             .tokens
             .iter()
-            .map(|t| format!("`{t}_access_token`"))
+            .map(|t| format!("`{}`", t.token_name()))
             .collect();
         doc.push_str(&format!("\n\nTokens: {}.", tokens.join(", ")));
     }

@@ -14,7 +14,7 @@ use super::endpoint::{Names, is_download, is_multipart, paging, resource_of};
 use super::files::{GeneratedFile, rust_file};
 use super::naming::{feature, ident, snake};
 use crate::diagnostics::Kind;
-use crate::spec::{Field, FieldType, Spec};
+use crate::spec::{Field, FieldType, Spec, TokenIn};
 
 pub fn test_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFile>, EmitError> {
     let krate = format_ident!("{}", crate_name.replace('-', "_"));
@@ -379,7 +379,7 @@ fn call_tests(spec: &Spec, krate: &Ident) -> Option<TokenStream> {
     for param in &spec.path_params {
         path = path.replace(&format!(":{}", param.name), &dummy_text(param));
     }
-    let http_method = &spec.http.method;
+    let http_method = spec.http.method.as_str();
     let queries: Vec<TokenStream> = spec
         .query_params
         .iter()
@@ -466,7 +466,7 @@ fn call_tests(spec: &Spec, krate: &Ident) -> Option<TokenStream> {
             &paging.has_more_field,
             &paging.next_token_field,
         );
-        let second_page = if paging.token_in == "query" {
+        let second_page = if paging.token_in == TokenIn::Query {
             quote! { .and(wiremock::matchers::query_param(#token, "page-2")) }
         } else {
             quote! { .and(wiremock::matchers::body_partial_json(serde_json::json!({ #token: "page-2" }))) }

@@ -26,7 +26,8 @@ use super::type_notes::TypeNotes;
 use super::{Outcome, sdk};
 use crate::diagnostics::{Diagnostic, Kind};
 use crate::spec::{
-    Auth, ErrorCode, Field, FieldType, FieldsFrom, Http, Pagination, Request, Response, Spec,
+    Auth, ContentType, ErrorCode, Field, FieldType, FieldsFrom, Http, HttpMethod, Pagination,
+    Request, Response, Spec, TokenIn,
 };
 
 /// What the front end knows besides the blocks.
@@ -95,14 +96,14 @@ struct Page {
     title: Option<String>,
     summary: Option<String>,
     explorer_id: Option<String>,
-    method: Option<String>,
+    method: Option<HttpMethod>,
     path: Option<String>,
     rate_limit: Option<String>,
     auth: Auth,
     path_params: Vec<Field>,
     query_params: Vec<Field>,
     headers: Vec<Field>,
-    content_type: Option<String>,
+    content_type: Option<ContentType>,
     body: Option<Vec<Field>>,
     response_fields: Option<Vec<Field>>,
     request_example: Option<Value>,
@@ -323,7 +324,7 @@ fn finish(source: &str, mut page: Page, basics_line: usize) -> Outcome {
         basics_line,
         &mut page.diagnostics,
     );
-    if method == "GET"
+    if method == HttpMethod::Get
         && page.query_params.is_empty()
         && let Some(body) = page.body.take()
     {
@@ -349,7 +350,7 @@ fn finish(source: &str, mut page: Page, basics_line: usize) -> Outcome {
                 Kind::IdFromPath,
                 "no SDK sample or API explorer link names this endpoint; id derived from the path",
             ));
-            id_from_path(&method, &path)
+            id_from_path(method, &path)
         });
 
     let clashes = clashes_of(&page);
@@ -362,16 +363,13 @@ fn finish(source: &str, mut page: Page, basics_line: usize) -> Outcome {
     let content_type = page
         .content_type
         .take()
-        .filter(|t| t != "application/octet-stream");
+        .filter(|t| *t != ContentType::OctetStream);
     let has_file = page.body.iter().flatten().any(|f| f.ty == FieldType::File);
     let request = (page.body.is_some() || page.request_example.is_some()).then(|| Request {
-        content_type: content_type.unwrap_or_else(|| {
-            if has_file {
-                "multipart/form-data"
-            } else {
-                "application/json"
-            }
-            .to_string()
+        content_type: content_type.unwrap_or(if has_file {
+            ContentType::Multipart
+        } else {
+            ContentType::Json
         }),
         fields: page.body.unwrap_or_default(),
         example: page.request_example,
@@ -385,12 +383,12 @@ fn finish(source: &str, mut page: Page, basics_line: usize) -> Outcome {
     );
     if page.binary_response {
         let response = response.get_or_insert_with(|| Response {
-            content_type: String::new(),
+            content_type: ContentType::OctetStream,
             fields: Vec::new(),
             fields_from: None,
             example: None,
         });
-        response.content_type = "application/octet-stream".to_string();
+        response.content_type = ContentType::OctetStream;
     }
     let pagination = pagination(&page.query_params, request.as_ref(), response.as_ref());
     let mut diagnostics = page.diagnostics;
@@ -518,7 +516,7 @@ fn build_response(
         }
     };
     Some(Response {
-        content_type: "application/json".to_string(),
+        content_type: ContentType::Json,
         fields_from: (!fields.is_empty()).then_some(from),
         fields,
         example,
@@ -533,8 +531,12 @@ fn pagination(
 ) -> Option<Pagination> {
     let body = request.map(|r| r.fields.as_slice()).unwrap_or_default();
     let (token, token_in, params) = match query.iter().find(|f| f.name == "page_token") {
-        Some(token) => (token, "query", query),
-        None => (body.iter().find(|f| f.name == "page_token")?, "body", body),
+        Some(token) => (token, TokenIn::Query, query),
+        None => (
+            body.iter().find(|f| f.name == "page_token")?,
+            TokenIn::Body,
+            body,
+        ),
     };
     let fields = &response?.fields;
     let has_more = fields.iter().find(|f| f.name == "has_more")?;
@@ -547,7 +549,7 @@ fn pagination(
         .map(|f| f.name.clone());
     Some(Pagination {
         token_param: token.name.clone(),
-        token_in: token_in.to_string(),
+        token_in,
         size_param: params
             .iter()
             .find(|f| f.name == "page_size")
@@ -563,6 +565,7 @@ mod tests {
     use super::tables::nest;
     use super::*;
     use crate::parse::types::element;
+    use crate::spec::TokenKind;
 
     #[test]
     fn ids_have_four_parts() {
@@ -623,11 +626,11 @@ mod tests {
     fn tokens_in_order_of_mention() {
         assert_eq!(
             tokens_in("tenant_access_token, user_access_token"),
-            ["tenant", "user"]
+            [TokenKind::Tenant, TokenKind::User]
         );
         assert_eq!(
             tokens_in("user_access_token\n或\napp_access_token"),
-            ["user", "app"]
+            [TokenKind::User, TokenKind::App]
         );
     }
 }
