@@ -8,9 +8,9 @@ mod docs;
 mod endpoint;
 mod enums;
 mod files;
+mod generated_tests;
 pub mod naming;
 mod shared;
-mod tests;
 mod tree;
 mod types;
 
@@ -79,7 +79,7 @@ pub fn emit_crate(
         options.standalone,
     )?];
     files.extend(tree::source_files(specs, &options.crate_name)?);
-    files.extend(tests::test_files(specs, &options.crate_name)?);
+    files.extend(generated_tests::test_files(specs, &options.crate_name)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
