@@ -9,47 +9,12 @@ use quote::{format_ident, quote};
 use super::EmitError;
 use super::docs::{doc_attrs, field_doc, inner_doc_attrs};
 use super::enums::shape_of;
+use super::facts::{Names, is_download, is_multipart, paging, resource_of};
 use super::naming::{camel, ident, is_raw, shouty, snake, unraw};
+use super::shapes::{Side, member_names};
 use super::shared::Shared;
-use super::types::{Side, Types, form_file, member_names, value_checks};
-use crate::spec::{ContentType, Field, FieldType, HttpMethod, Spec, TokenIn, TokenKind};
-
-/// The names one endpoint's items get.
-pub struct Names {
-    /// The client method: `update`.
-    pub method: Ident,
-    /// The endpoint's module: the method's name, unless that is also the resource's
-    /// (`type.type`), which would put a module inside one of its own name.
-    pub module: Ident,
-    pub request: Ident,
-    pub body: Ident,
-    pub response: Ident,
-    pub builder: Ident,
-}
-
-impl Names {
-    /// The names the module's own items take, which no nested type may.
-    fn reserved(&self) -> [String; 4] {
-        [&self.request, &self.body, &self.response, &self.builder].map(|i| i.to_string())
-    }
-
-    pub fn of(spec: &Spec) -> Names {
-        let method = spec.id.rsplit('.').next().unwrap_or("call");
-        let prefix = camel(method);
-        let module = match snake(method) {
-            name if name == snake(resource_of(spec)) => format!("{name}_endpoint"),
-            name => name,
-        };
-        Names {
-            method: ident(&snake(method)),
-            module: ident(&module),
-            request: format_ident!("{prefix}Request"),
-            body: format_ident!("{prefix}RequestBody"),
-            response: format_ident!("{prefix}Response"),
-            builder: format_ident!("{prefix}RequestBuilder"),
-        }
-    }
-}
+use super::types::{Types, form_file, value_checks};
+use crate::spec::{Field, FieldType, HttpMethod, Spec, TokenIn, TokenKind};
 
 /// A request parameter as the request struct holds it.
 struct Param<'a> {
@@ -73,44 +38,6 @@ enum Place {
     Query,
     Header,
     Body,
-}
-
-/// The body is `multipart/form-data` (file uploads).
-pub fn is_multipart(spec: &Spec) -> bool {
-    spec.request.as_ref().is_some_and(|r| {
-        r.content_type == ContentType::Multipart || r.fields.iter().any(|f| form_file(f).is_some())
-    })
-}
-
-/// The reply is a file's bytes, not JSON.
-pub fn is_download(spec: &Spec) -> bool {
-    spec.response
-        .as_ref()
-        .is_some_and(|r| r.content_type == ContentType::OctetStream)
-}
-
-/// The paged-list facts the emitter can use: the pagination block, when the response has
-/// the fields it names with the types a page needs.
-pub fn paging(spec: &Spec) -> Option<&crate::spec::Pagination> {
-    let paging = spec.pagination.as_ref()?;
-    if is_download(spec) || is_multipart(spec) {
-        return None;
-    }
-    let response = &spec.response.as_ref()?.fields;
-    let has = |name: &str, ty: FieldType| response.iter().any(|f| f.name == name && f.ty == ty);
-    let items = paging.items_field.as_deref()?;
-    let token_place = match paging.token_in {
-        TokenIn::Query => &spec.query_params,
-        TokenIn::Body => &spec.request.as_ref()?.fields,
-    };
-    let token_is_text = token_place
-        .iter()
-        .any(|f| f.name == paging.token_param && f.ty == FieldType::String);
-    (has(items, FieldType::Array)
-        && has(&paging.has_more_field, FieldType::Bool)
-        && has(&paging.next_token_field, FieldType::String)
-        && token_is_text)
-        .then_some(paging)
 }
 
 /// The endpoint module's items (without the file header).
@@ -336,11 +263,6 @@ fn paging_impls(
             }
         }
     }))
-}
-
-/// The resource segment of the id: `aily.v1.aily_session.update` → `aily_session`.
-pub fn resource_of(spec: &Spec) -> &str {
-    spec.id.split('.').nth(2).unwrap_or("api")
 }
 
 fn unique_member(name: &str, taken: &mut HashSet<String>, place: Place) -> Ident {

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use super::EmitError;
-use super::endpoint::{Names, is_download, is_multipart, paging, resource_of};
+use super::facts::{Names, is_download, is_multipart, paging, resource_of};
 use super::files::{GeneratedFile, rust_file};
 use super::naming::{feature, ident, snake, unraw};
 use crate::diagnostics::Kind;

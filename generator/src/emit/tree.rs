@@ -9,8 +9,10 @@ use rayon::prelude::*;
 
 use super::EmitError;
 use super::docs::{doc_attrs, inner_doc_attrs, own_inner_doc_attrs};
-use super::endpoint::{self, Names, resource_of};
+use super::endpoint;
+use super::facts::{Names, is_download, resource_of};
 use super::files::{GeneratedFile, rust_file};
+use super::models;
 use super::naming::{camel, feature, ident, module_file, snake, unraw};
 use super::shared::{self, Shared};
 use crate::spec::Spec;
@@ -236,7 +238,7 @@ fn level_file(
 
 /// `src/<service>/models.rs`, when the service has shared types.
 fn models_file(service: &str, shared: &Shared) -> Result<Option<GeneratedFile>, EmitError> {
-    let Some(models) = shared::models_items(shared, service)? else {
+    let Some(models) = models::models_items(shared, service)? else {
         return Ok(None);
     };
     let path = format!("src/{}/models.rs", module_file(service));
@@ -278,7 +280,7 @@ fn resource_files(
         )?);
         let (module, request, response) = (&names.module, &names.request, &names.response);
         let body = spec.request.as_ref().map(|_| &names.body);
-        let response = (!endpoint::is_download(spec)).then_some(response);
+        let response = (!is_download(spec)).then_some(response);
         let items = [Some(request), body, response].into_iter().flatten();
         reexports.push(quote! { pub use #module::{#( #items ),*}; });
         mods.push(module.clone());

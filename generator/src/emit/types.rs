@@ -10,17 +10,10 @@ use quote::quote;
 use super::EmitError;
 use super::docs::{doc_attrs, field_doc};
 use super::enums::{EnumKey, EnumShape, enum_items, shape_of};
-use super::naming::{camel, ident, snake, unraw};
-use super::shared::{Shared, shape_key, side_of};
+use super::naming::{camel, unraw};
+use super::shapes::{PRELUDE, Side, element_of, member_names, shape_key, side_of, value_of};
+use super::shared::Shared;
 use crate::spec::{Field, FieldType};
-
-/// Which way a type travels. Request fields follow the page's required flags; response
-/// fields are all `Option`, because a reply may leave out anything and must still decode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Side {
-    Request,
-    Response,
-}
 
 /// A field's Rust type (without the `Option`), and the struct defined for it when it is an
 /// object or an array or map of objects: the name `has_validate` knows that struct by (a
@@ -572,71 +565,9 @@ pub fn form_file(field: &Field) -> Option<TokenStream> {
     }
 }
 
-/// Names generated code uses unqualified; a struct of one of these names would shadow them.
-pub const PRELUDE: &[&str] = &[
-    "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err", "Default", "Self",
-    "From",
-];
-
-/// Each field with its Rust member name: snake case, unique within the struct (`userId`
-/// and `user_id` become `user_id` and `user_id_2`). A wire name listed twice is one field.
-pub fn member_names(fields: &[Field]) -> Vec<(Ident, &Field)> {
-    let mut seen_wire = HashSet::new();
-    let mut taken = HashSet::new();
-    let mut out = Vec::new();
-    for field in fields {
-        if !seen_wire.insert(field.name.as_str()) {
-            continue;
-        }
-        let base = snake(&field.name);
-        let mut name = base.clone();
-        let mut n = 2;
-        while !taken.insert(name.clone()) {
-            name = format!("{base}_{n}");
-            n += 1;
-        }
-        out.push((ident(&name), field));
-    }
-    out
-}
-
 fn object_doc(field: &Field) -> String {
     match &field.description {
         Some(description) => description.clone(),
         None => format!("The `{}` object.", field.name.trim_end_matches("[]")),
-    }
-}
-
-/// An array field's element as a field of its own, named for one item (`items` → `item`):
-/// the name its struct or enum gets. Values listed on the array are its elements' values.
-pub fn element_of(field: &Field) -> Option<Field> {
-    element_named(field, &field.name)
-}
-
-/// [`element_of`] for an array field called `name`.
-pub fn element_named(field: &Field, name: &str) -> Option<Field> {
-    let mut element = (**field.items.as_ref()?).clone();
-    element.name = singular(name);
-    if element.enum_values.is_empty() {
-        element.enum_values = field.enum_values.clone();
-    }
-    Some(element)
-}
-
-/// A map field's value as a field of its own (`names` → `names_value`).
-pub fn value_of(field: &Field) -> Option<Field> {
-    let mut value = (**field.values.as_ref()?).clone();
-    value.name = format!("{}_value", field.name);
-    Some(value)
-}
-
-/// `items` → `item`, `periods` → `period`: the name of one element of an array field.
-pub fn singular(name: &str) -> String {
-    if let Some(stem) = name.strip_suffix("ies").filter(|s| s.len() > 1) {
-        return format!("{stem}y");
-    }
-    match name.strip_suffix('s') {
-        Some(stem) if stem.len() > 2 && !stem.ends_with('s') => stem.to_string(),
-        _ => format!("{name}_item"),
     }
 }
