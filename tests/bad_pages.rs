@@ -5,7 +5,7 @@ use std::path::Path;
 
 use feishu_codegen::diagnostics::{Diagnostic, Kind, Level};
 use feishu_codegen::parse::{Outcome, parse_page};
-use feishu_codegen::spec::{FieldType, Spec};
+use feishu_codegen::spec::{AppType, FieldType, Spec, TokenKind};
 
 const FILE: &str = "pages/broken.md";
 
@@ -81,6 +81,63 @@ fn basics_table_without_method_fails_at_the_table() {
         (diagnostics[0].line, diagnostics[0].kind),
         (table_line, Kind::MissingBasics)
     );
+}
+
+#[test]
+fn unknown_http_method_fails_at_its_row() {
+    let (text, line) = seed_with("| HTTP Method |", "| HTTP Method | FETCH |");
+    let Outcome::Failed { diagnostics } = parse_page(FILE, &text) else {
+        panic!("must fail")
+    };
+    let bad: Vec<(usize, Kind, Level, &str)> = diagnostics
+        .iter()
+        .map(|d| (d.line, d.kind, d.level, d.message.as_str()))
+        .filter(|d| d.1 == Kind::BadValue)
+        .collect();
+    assert_eq!(
+        bad,
+        [(
+            line,
+            Kind::BadValue,
+            Level::Error,
+            "HTTP Method `FETCH` is not GET, POST, PUT, PATCH or DELETE"
+        )]
+    );
+}
+
+#[test]
+fn unknown_token_kind_is_a_warning_and_left_out() {
+    let (text, line) = seed_with(
+        "| 支持的访问令牌 |",
+        "| 支持的访问令牌 | tenant_access_token, refresh_access_token |",
+    );
+    let spec = endpoint(&text);
+    assert_eq!(spec.auth.tokens, [TokenKind::Tenant]);
+    let unknown: Vec<&Diagnostic> = spec
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == Kind::UnknownToken)
+        .collect();
+    assert_eq!(
+        unknown,
+        [&Diagnostic::warning(
+            line,
+            Kind::UnknownToken,
+            "`refresh_access_token` is not a token kind the IR knows (tenant, user, app); left out"
+        )]
+    );
+}
+
+#[test]
+fn unknown_app_type_is_a_warning_and_left_out() {
+    let (text, line) = seed_with("| 支持的应用类型 |", "| 支持的应用类型 | custom, partner |");
+    let spec = endpoint(&text);
+    assert_eq!(spec.auth.app_types, [AppType::Custom]);
+    assert!(spec.diagnostics.contains(&Diagnostic::warning(
+        line,
+        Kind::BadValue,
+        "app type `partner` is not `custom` or `isv`; left out"
+    )));
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 use feishu_codegen::parse::{Outcome, dialect, parse_page};
-use feishu_codegen::spec::{Field, FieldType, Rules, Spec};
+use feishu_codegen::spec::{AppType, Field, FieldType, Rules, Spec, TokenKind};
 
 fn corpus() -> Option<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
@@ -414,8 +414,8 @@ fn site_source_facts() {
         Some("该 API 用于更新与某个飞书 Aily 应用的一次会话（Session）的信息。")
     );
     assert_eq!(spec.rate_limit.as_deref(), Some("1000 次/分钟、50 次/秒"));
-    assert_eq!(spec.auth.tokens, ["tenant", "user"]);
-    assert_eq!(spec.auth.app_types, ["custom"]);
+    assert_eq!(spec.auth.tokens, [TokenKind::Tenant, TokenKind::User]);
+    assert_eq!(spec.auth.app_types, [AppType::Custom]);
     assert_eq!(spec.auth.scopes[0].name, "aily:session:write");
     assert_eq!(
         spec.auth.scopes[0].description.as_deref(),
@@ -474,7 +474,7 @@ fn lark_english_facts() {
             "/open-apis/sheets/v2/spreadsheets/:spreadsheetToken/dataValidation"
         )
     );
-    assert_eq!(spec.auth.app_types, ["custom", "isv"]);
+    assert_eq!(spec.auth.app_types, [AppType::Custom, AppType::Isv]);
     let scopes: Vec<&str> = spec.auth.scopes.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(scopes, ["drive:drive", "sheets:spreadsheet"]);
     let ranges = &spec.request.as_ref().unwrap().fields[0];
@@ -515,7 +515,7 @@ fn variant_facts() {
         spec.auth.scopes[0].description.as_deref(),
         Some("更新核心人事信息")
     );
-    assert_eq!(spec.auth.tokens, ["tenant"]);
+    assert_eq!(spec.auth.tokens, [TokenKind::Tenant]);
     assert_eq!(spec.path_params[0].name, "company_id");
     assert_eq!(
         spec.path_params[0].example,

@@ -3,7 +3,9 @@
 use std::path::Path;
 
 use feishu_codegen::parse::{Outcome, parse_page};
-use feishu_codegen::spec::{FieldType, FieldsFrom, Spec, yaml};
+use feishu_codegen::spec::{
+    AppType, ContentType, FieldType, FieldsFrom, HttpMethod, Spec, TokenKind, yaml,
+};
 use serde_json::json;
 
 const SOURCE: &str = "specs/pages/aily/v1/aily_session/update.md";
@@ -29,7 +31,7 @@ fn identity_and_http() {
         Some("该 API 用于更新与某个飞书智能伙伴应用的一次会话（Session）的信息。")
     );
     assert_eq!(spec.source, SOURCE);
-    assert_eq!(spec.http.method, "PUT");
+    assert_eq!(spec.http.method, HttpMethod::Put);
     assert_eq!(
         spec.http.path,
         "/open-apis/aily/v1/sessions/:aily_session_id"
@@ -45,8 +47,8 @@ fn identity_and_http() {
 #[test]
 fn tokens_app_types_and_scope() {
     let auth = seed().auth;
-    assert_eq!(auth.tokens, ["tenant", "user"]);
-    assert_eq!(auth.app_types, ["custom"]);
+    assert_eq!(auth.tokens, [TokenKind::Tenant, TokenKind::User]);
+    assert_eq!(auth.app_types, [AppType::Custom]);
     assert_eq!(auth.scopes.len(), 1);
     assert_eq!(auth.scopes[0].name, "aily:session:write");
     assert_eq!(auth.scopes[0].description.as_deref(), Some("读写会话信息"));
@@ -67,7 +69,7 @@ fn path_param() {
 #[test]
 fn body_fields_with_examples_and_rules() {
     let request = seed().request.expect("the page has a body");
-    assert_eq!(request.content_type, "application/json");
+    assert_eq!(request.content_type, ContentType::Json);
     let names: Vec<&str> = request.fields.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, ["channel_context", "metadata"]);
     for field in &request.fields {
@@ -149,6 +151,44 @@ fn yaml_is_deterministic_and_round_trips() {
     // Keys with no value are left out, as spec-format.md asks.
     assert!(!text.contains("null") && !text.contains("[]"), "{text}");
     assert!(text.contains("fields_from: example\n"));
+}
+
+/// The closed sets of the IR (method, token kinds, app types, content types, where the
+/// page token goes) load only with the names the format document gives them.
+#[test]
+fn yaml_with_a_value_outside_a_closed_set_does_not_load() {
+    let text = yaml::to_string(&seed()).unwrap();
+    let cases = [
+        (
+            "method: PUT",
+            "method: FETCH",
+            "http.method: unknown variant `FETCH`",
+        ),
+        (
+            "- tenant\n",
+            "- refresh\n",
+            "auth.tokens[0]: unknown variant `refresh`",
+        ),
+        (
+            "- custom\n",
+            "- partner\n",
+            "auth.app_types[0]: unknown variant `partner`",
+        ),
+        (
+            "content_type: application/json",
+            "content_type: text/html",
+            "request.content_type: unknown variant `text/html`",
+        ),
+    ];
+    for (from, to, expected) in cases {
+        assert!(text.contains(from), "{from}");
+        let err = yaml::from_str(&text.replacen(from, to, 1))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with(expected), "{to}: {err}");
+    }
+    let spec: Spec = yaml::from_str(&text).unwrap();
+    assert_eq!(spec.http.method.as_str(), "PUT");
 }
 
 #[test]

@@ -2,11 +2,14 @@
 //! `<service>/models.rs`; a second shape of the same name that several endpoints share
 //! gets a name saying how it differs; a shape only one endpoint has stays its own.
 
+mod syntax;
+
 use std::path::Path;
 
 use feishu_codegen::emit::{EmitOptions, emit_crate};
 use feishu_codegen::parse::{Outcome, parse_page};
 use feishu_codegen::spec::{Field, FieldType, Spec};
+use syntax::{Source, tokens};
 
 fn seed() -> String {
     let path =
@@ -78,26 +81,36 @@ fn file(files: &[(String, String)], path: &str) -> String {
         .unwrap_or_else(|| panic!("no {path}"))
 }
 
+/// A generated file, parsed.
+fn source(files: &[(String, String)], path: &str) -> Source {
+    Source::parse(&file(files, path))
+}
+
+/// `(member, type)` with the type as tokens.
+fn member(name: &str, ty: &str) -> (String, String) {
+    (name.to_string(), tokens(ty))
+}
+
 #[test]
 fn agreeing_endpoints_share_one_type() {
     let files = files();
-    let models = file(&files, "src/aily/models.rs");
-    assert_eq!(
-        models.matches("pub struct Session {").count(),
-        1,
-        "{models}"
+    let models = source(&files, "src/aily/models.rs");
+    assert_eq!(models.structs_named("Session").len(), 1);
+    assert!(
+        models
+            .members("Session")
+            .contains(&member("metadata", "Option<String>"))
     );
-    assert!(models.contains("pub metadata: Option<String>,"), "{models}");
-    let service = file(&files, "src/aily/mod.rs");
-    assert!(service.contains("pub mod models;"), "{service}");
+    let service = source(&files, "src/aily/mod.rs");
+    assert!(service.declarations().contains(&tokens("pub mod models;")));
     for endpoint in ["update", "copy", "reword"] {
-        let source = file(&files, &format!("src/aily/v1/aily_session/{endpoint}.rs"));
+        let source = source(&files, &format!("src/aily/v1/aily_session/{endpoint}.rs"));
         assert!(
-            source.contains("pub session: Option<crate::aily::models::Session>,"),
-            "{endpoint}: {source}"
+            source.has_member("session", "Option<crate::aily::models::Session>"),
+            "{endpoint}"
         );
         assert!(
-            !source.contains("pub struct Session"),
+            source.structs_named("Session").is_empty(),
             "{endpoint} defines its own"
         );
     }
@@ -106,14 +119,10 @@ fn agreeing_endpoints_share_one_type() {
 #[test]
 fn a_differing_endpoint_keeps_its_own_type() {
     let files = files();
-    let peek = file(&files, "src/aily/v1/aily_session/peek.rs");
-    assert!(peek.contains("pub struct Session {"), "{peek}");
-    assert!(peek.contains("pub session: Option<Session>,"), "{peek}");
-    let local = &peek[peek.find("pub struct Session {").unwrap()..];
-    assert!(
-        !local[..local.find('}').unwrap()].contains("metadata"),
-        "{local}"
-    );
+    let peek = source(&files, "src/aily/v1/aily_session/peek.rs");
+    assert!(peek.has_member("session", "Option<Session>"));
+    let members = peek.members("Session");
+    assert!(members.iter().all(|(m, _)| m != "metadata"), "{members:?}");
 }
 
 /// The seed endpoint as `method`, with only the given nested `owner` objects: in its
@@ -148,17 +157,13 @@ fn emit(specs: &[Spec]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The text of `pub struct <name> { … }` in `source`, from its doc comment on.
-fn struct_text(source: &str, name: &str) -> String {
-    let start = source
-        .find(&format!("pub struct {name} {{"))
-        .unwrap_or_else(|| panic!("no struct {name} in {source}"));
-    let doc_start = source[..start]
-        .trim_end()
-        .rfind("\n\n")
-        .map_or(0, |i| i + 2);
-    let end = start + source[start..].find("\n}").unwrap() + 2;
-    source[doc_start..end].to_string()
+/// The names of the structs in `models` whose name starts with `prefix`.
+fn named(models: &Source, prefix: &str) -> Vec<String> {
+    models
+        .struct_names()
+        .into_iter()
+        .filter(|n| n.starts_with(prefix))
+        .collect()
 }
 
 #[test]
@@ -170,22 +175,23 @@ fn reply_shapes_that_differ_only_in_required_flags_and_rules_are_one_type() {
         with_owner("b", None, Some(vec![string("id", true)])),
         with_owner("c", None, Some(vec![string("id", false)])),
     ]);
-    let models = file(&files, "src/aily/models.rs");
-    assert_eq!(models.matches("pub struct Owner").count(), 1, "{models}");
+    let models = source(&files, "src/aily/models.rs");
+    assert_eq!(named(&models, "Owner"), ["Owner"]);
     // Worded as `a` words it, but without its rule: the others state none.
     assert_eq!(
-        struct_text(&models, "Owner"),
-        "/// `Owner`, as several `aily` endpoints spell it.\n\
-         #[derive(Clone, Default, PartialEq)]\n\
-         pub struct Owner {\n    \
-         pub id: Option<String>,\n\
-         }"
+        models.struct_doc("Owner"),
+        "`Owner`, as several `aily` endpoints spell it."
     );
+    assert_eq!(
+        models.struct_attrs("Owner"),
+        tokens("#[derive(Clone, Default, PartialEq)]")
+    );
+    assert_eq!(models.members("Owner"), [member("id", "Option<String>")]);
     for method in ["a", "b", "c"] {
-        let source = file(&files, &format!("src/aily/v1/aily_session/{method}.rs"));
+        let source = source(&files, &format!("src/aily/v1/aily_session/{method}.rs"));
         assert!(
-            source.contains("pub owner: Option<crate::aily::models::Owner>,"),
-            "{method}: {source}"
+            source.has_member("owner", "Option<crate::aily::models::Owner>"),
+            "{method}"
         );
     }
 }
@@ -212,46 +218,46 @@ fn a_second_shared_shape_is_named_for_the_member_it_adds_or_lacks() {
         // Only one endpoint has this shape: it keeps its own.
         with_owner("h", None, Some(vec![string("name", false)])),
     ]);
-    let models = file(&files, "src/aily/models.rs");
-    let names: Vec<&str> = models
-        .lines()
-        .filter_map(|line| line.strip_prefix("pub struct "))
-        .collect();
+    let models = source(&files, "src/aily/models.rs");
     assert_eq!(
-        names,
-        ["Owner {", "OwnerWithEmail {", "OwnerWithoutName {"],
-        "{models}"
+        models.struct_names(),
+        ["Owner", "OwnerWithEmail", "OwnerWithoutName"]
     );
     assert_eq!(
-        struct_text(&models, "OwnerWithEmail"),
-        "/// `Owner` with `email`, as several `aily` endpoints spell it; [`Owner`] is the more \
-         common shape.\n\
-         #[derive(Clone, Default, PartialEq)]\n\
-         pub struct OwnerWithEmail {\n    \
-         pub id: Option<String>,\n    \
-         pub name: Option<String>,\n    \
-         pub email: Option<String>,\n\
-         }"
+        models.struct_doc("OwnerWithEmail"),
+        "`Owner` with `email`, as several `aily` endpoints spell it; [`Owner`] is the more \
+         common shape."
+    );
+    assert_eq!(
+        models.members("OwnerWithEmail"),
+        [
+            member("id", "Option<String>"),
+            member("name", "Option<String>"),
+            member("email", "Option<String>"),
+        ]
     );
     assert!(
-        struct_text(&models, "OwnerWithoutName").starts_with("/// `Owner` without `name`,"),
-        "{models}"
+        models
+            .struct_doc("OwnerWithoutName")
+            .starts_with("`Owner` without `name`,"),
+        "{}",
+        models.struct_doc("OwnerWithoutName")
     );
     let uses = [
-        ("a", "crate::aily::models::Owner>"),
-        ("d", "crate::aily::models::OwnerWithEmail>"),
-        ("f", "crate::aily::models::OwnerWithoutName>"),
-        ("h", "Owner>"),
+        ("a", "crate::aily::models::Owner"),
+        ("d", "crate::aily::models::OwnerWithEmail"),
+        ("f", "crate::aily::models::OwnerWithoutName"),
+        ("h", "Owner"),
     ];
     for (method, ty) in uses {
-        let source = file(&files, &format!("src/aily/v1/aily_session/{method}.rs"));
+        let source = source(&files, &format!("src/aily/v1/aily_session/{method}.rs"));
         assert!(
-            source.contains(&format!("pub owner: Option<{ty},")),
-            "{method}: {source}"
+            source.has_member("owner", &format!("Option<{ty}>")),
+            "{method}"
         );
     }
-    let h = file(&files, "src/aily/v1/aily_session/h.rs");
-    assert!(h.contains("pub struct Owner {"), "{h}");
+    let h = source(&files, "src/aily/v1/aily_session/h.rs");
+    assert_eq!(h.structs_named("Owner").len(), 1);
 }
 
 #[test]
@@ -262,41 +268,29 @@ fn request_and_reply_shapes_of_one_name_are_named_for_their_side() {
         with_owner("b", id(true), id(false)),
         with_owner("c", None, id(false)),
     ]);
-    let models = file(&files, "src/aily/models.rs");
-    let input = struct_text(&models, "OwnerInput");
-    assert!(
-        input.starts_with(
-            "/// `Owner`, as several `aily` requests spell it; [`Owner`] is how the others do."
-        ),
-        "{input}"
+    let models = source(&files, "src/aily/models.rs");
+    assert_eq!(
+        models.struct_doc("OwnerInput"),
+        "`Owner`, as several `aily` requests spell it; [`Owner`] is how the others do."
     );
-    assert!(input.contains("pub id: String,"), "{input}");
-    assert!(
-        struct_text(&models, "Owner").contains("pub id: Option<String>,"),
-        "{models}"
-    );
-    let a = file(&files, "src/aily/v1/aily_session/a.rs");
-    assert!(
-        a.contains("pub owner: Option<crate::aily::models::OwnerInput>,"),
-        "{a}"
-    );
-    assert!(
-        a.contains("pub owner: Option<crate::aily::models::Owner>,"),
-        "{a}"
-    );
+    assert_eq!(models.members("OwnerInput"), [member("id", "String")]);
+    assert_eq!(models.members("Owner"), [member("id", "Option<String>")]);
+    let a = source(&files, "src/aily/v1/aily_session/a.rs");
+    assert!(a.has_member("owner", "Option<crate::aily::models::OwnerInput>"));
+    assert!(a.has_member("owner", "Option<crate::aily::models::Owner>"));
 }
 
 #[test]
 fn an_all_optional_unchecked_request_shape_is_the_reply_type() {
     let id = || Some(vec![string("id", false)]);
     let files = emit(&[with_owner("a", id(), None), with_owner("b", None, id())]);
-    let models = file(&files, "src/aily/models.rs");
-    assert_eq!(models.matches("pub struct Owner").count(), 1, "{models}");
+    let models = source(&files, "src/aily/models.rs");
+    assert_eq!(named(&models, "Owner"), ["Owner"]);
     for method in ["a", "b"] {
-        let source = file(&files, &format!("src/aily/v1/aily_session/{method}.rs"));
+        let source = source(&files, &format!("src/aily/v1/aily_session/{method}.rs"));
         assert!(
-            source.contains("pub owner: Option<crate::aily::models::Owner>,"),
-            "{method}: {source}"
+            source.has_member("owner", "Option<crate::aily::models::Owner>"),
+            "{method}"
         );
     }
 }

@@ -44,6 +44,8 @@ pub enum Kind {
     TooDeep,
     /// The response example has a field its table lacks; it is added, typed from the example.
     ExampleOnlyField,
+    /// A `…_access_token` whose kind is not `tenant`, `user` or `app`; it is left out.
+    UnknownToken,
 }
 
 impl Kind {
@@ -63,6 +65,7 @@ impl Kind {
             Kind::ExampleContradictsTable => "example-contradicts-table",
             Kind::TooDeep => "too-deep",
             Kind::ExampleOnlyField => "example-only-field",
+            Kind::UnknownToken => "unknown-token",
         }
     }
 }

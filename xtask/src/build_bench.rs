@@ -55,24 +55,44 @@ pub fn run(options: &Options) -> Result<bool, Box<dyn Error>> {
     let generation_s = started.elapsed().as_secs_f64();
     let (our_endpoints, our_lines, our_bytes) = our_size(&ours)?;
     let probe = openlark_probe(&work, &options.openlark)?;
+    let mut builds = builds(options, &ours, &probe, our_endpoints)?;
+    let rows = time_builds(options, &mut builds, &work.join("target"))?;
+    print_table(&builds, &rows);
+    println!(
+        "Generation (parse + emit + format + write, in this process): {generation_s:.2} s for {our_endpoints} endpoints; \
+         generated source {:.1} MB, {our_lines} lines.",
+        our_bytes as f64 / 1e6
+    );
+    if !complete {
+        println!("Some pages were left out of the crate; stderr lists them.");
+    }
+    Ok(true)
+}
 
-    let target = work.join("target");
-    let mut builds = [
+/// The four builds compared: one service of ours, all of ours, openlark as it comes and
+/// openlark with every feature.
+fn builds(
+    options: &Options,
+    ours: &Path,
+    probe: &Path,
+    our_endpoints: usize,
+) -> Result<[Build; 4], Box<dyn Error>> {
+    Ok([
         Build {
             label: format!("feishu-api, `{}` only", options.service),
-            dir: ours.clone(),
+            dir: ours.to_path_buf(),
             args: vec![
                 "--no-default-features".into(),
                 "--features".into(),
                 options.service.clone(),
             ],
             own: is_ours,
-            endpoints: service_endpoints(&ours, &options.service)?,
+            endpoints: service_endpoints(ours, &options.service)?,
             all_paths: None,
         },
         Build {
             label: "feishu-api, `full` (every service)".into(),
-            dir: ours.clone(),
+            dir: ours.to_path_buf(),
             args: vec!["--features".into(), "full".into()],
             own: is_ours,
             endpoints: our_endpoints,
@@ -80,7 +100,7 @@ pub fn run(options: &Options) -> Result<bool, Box<dyn Error>> {
         },
         Build {
             label: format!("openlark {}, default features", options.openlark),
-            dir: probe.clone(),
+            dir: probe.to_path_buf(),
             args: vec![],
             own: is_openlark,
             endpoints: 0,
@@ -88,15 +108,25 @@ pub fn run(options: &Options) -> Result<bool, Box<dyn Error>> {
         },
         Build {
             label: format!("openlark {}, `full`", options.openlark),
-            dir: probe.clone(),
+            dir: probe.to_path_buf(),
             args: vec!["--features".into(), "full".into()],
             own: is_openlark,
             endpoints: 0,
             all_paths: None,
         },
-    ];
+    ])
+}
 
-    let modes: &[&str] = if options.release {
+/// One timed build: which of the builds, `check` or `build`, and what it cost.
+type Row = (usize, &'static str, Timing);
+
+/// Each build timed in each mode (`check`, and `build` with `--release`).
+fn time_builds(
+    options: &Options,
+    builds: &mut [Build],
+    target: &Path,
+) -> Result<Vec<Row>, Box<dyn Error>> {
+    let modes: &[&'static str] = if options.release {
         &["check", "build"]
     } else {
         &["check"]
@@ -104,7 +134,7 @@ pub fn run(options: &Options) -> Result<bool, Box<dyn Error>> {
     let mut rows = Vec::new();
     for mode in modes {
         for (i, build) in builds.iter_mut().enumerate() {
-            let timing = time_build(build, mode, &target)?;
+            let timing = time_build(build, mode, target)?;
             if build.endpoints == 0 {
                 // openlark's endpoints: the distinct `/open-apis/…` paths in the crates
                 // this build compiled (known once it has been resolved).
@@ -119,12 +149,16 @@ pub fn run(options: &Options) -> Result<bool, Box<dyn Error>> {
             rows.push((i, *mode, timing));
         }
     }
+    Ok(rows)
+}
 
+/// The markdown table BENCHMARKS.md takes, and openlark's path counts below it.
+fn print_table(builds: &[Build], rows: &[Row]) {
     println!(
         "| build | endpoints | own crates | own-crate time (s) | wall (s) | ms per endpoint |"
     );
     println!("| --- | ---: | ---: | ---: | ---: | ---: |");
-    for (i, mode, t) in &rows {
+    for (i, mode, t) in rows {
         let build = &builds[*i];
         let what = if *mode == "check" {
             "`cargo check`"
@@ -142,7 +176,7 @@ pub fn run(options: &Options) -> Result<bool, Box<dyn Error>> {
         );
     }
     println!();
-    for (i, mode, t) in &rows {
+    for (i, mode, t) in rows {
         let build = &builds[*i];
         if let Some(all) = build.all_paths {
             println!(
@@ -154,15 +188,6 @@ pub fn run(options: &Options) -> Result<bool, Box<dyn Error>> {
             );
         }
     }
-    println!(
-        "Generation (parse + emit + format + write, in this process): {generation_s:.2} s for {our_endpoints} endpoints; \
-         generated source {:.1} MB, {our_lines} lines.",
-        our_bytes as f64 / 1e6
-    );
-    if !complete {
-        println!("Some pages were left out of the crate; stderr lists them.");
-    }
-    Ok(true)
 }
 
 /// The generated crate and the runtime it is built on.

@@ -1,11 +1,13 @@
-//! `cargo xtask codegen [--check]`, `cargo xtask parse <FILE|DIR>... --out <DIR>`, and the
-//! benchmarks `bench` and `build-bench`.
+//! `cargo xtask codegen [--check]`, `cargo xtask parse <FILE|DIR>... --out <DIR>`,
+//! `cargo xtask fn-lengths` (the function length limit), and the benchmarks `bench` and
+//! `build-bench`.
 
 mod bench;
 mod big_pages;
 mod build_bench;
 mod codegen;
 mod files;
+mod fn_lengths;
 mod pages;
 mod parse_cmd;
 mod report;
@@ -71,6 +73,15 @@ enum Command {
         #[arg(long)]
         release: bool,
     },
+    /// List the longest functions of generator/ and xtask/; fail when one is over the limit.
+    FnLengths {
+        /// How many of the longest to list.
+        #[arg(long, default_value_t = 10)]
+        show: usize,
+        /// The repository to look at (default: this workspace).
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
     /// Parse pages (files or directories of .md) into YAML specs plus report.json in --out.
     Parse {
         #[arg(required = true)]
@@ -106,6 +117,9 @@ fn main() -> ExitCode {
             deny_warnings,
         } => parse_cmd::run(&inputs, &out, deny_warnings),
         Command::Bench { inputs } => bench::run(&inputs),
+        Command::FnLengths { show, root } => {
+            fn_lengths::run(&root.unwrap_or_else(codegen::repo_root), show)
+        }
         Command::BuildBench {
             pages,
             work,

@@ -428,3 +428,35 @@ fn two_endpoints_claiming_one_id_fail_the_second_with_duplicate_id() {
     assert_eq!(report["diagnostics_by_kind"]["duplicate-id"], 1);
     assert_eq!(report["endpoints"], 1);
 }
+
+/// `fn-lengths` holds the repository to the function length limit, and names a function
+/// over it with its file and line.
+#[test]
+fn fn_lengths_holds_here_and_names_a_long_function() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let output = xtask(&["fn-lengths", "--root", root.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+
+    let dir = tempfile::tempdir().unwrap();
+    let body = "    let x = 1;\n".repeat(80);
+    write(
+        &dir.path().join("generator/src/lib.rs"),
+        &format!("/// Short.\nfn short() {{}}\n\nfn long() {{\n{body}}}\n"),
+    );
+    write(&dir.path().join("xtask/src/main.rs"), "fn main() {}\n");
+    let output = xtask(&["fn-lengths", "--root", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "generator/src/lib.rs:4: `long` has 82 lines (limit 80); split it\n"
+    );
+    let listed = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(
+        listed.lines().collect::<Vec<_>>(),
+        [
+            "  82  generator/src/lib.rs:4  long",
+            "   1  generator/src/lib.rs:2  short",
+            "   1  xtask/src/main.rs:1  main"
+        ]
+    );
+}

@@ -9,42 +9,12 @@ use quote::{format_ident, quote};
 use super::EmitError;
 use super::docs::{doc_attrs, field_doc, inner_doc_attrs};
 use super::enums::shape_of;
-use super::naming::{camel, ident, shouty, snake};
+use super::facts::{Names, is_download, is_multipart, paging, resource_of};
+use super::naming::{camel, ident, is_raw, shouty, snake, unraw};
+use super::shapes::{Side, member_names};
 use super::shared::Shared;
-use super::types::{Side, Types, form_file, member_names, value_checks};
-use crate::spec::{Field, FieldType, Spec};
-
-/// The names one endpoint's items get.
-pub struct Names {
-    /// The client method: `update`.
-    pub method: Ident,
-    /// The endpoint's module: the method's name, unless that is also the resource's
-    /// (`type.type`), which would put a module inside one of its own name.
-    pub module: Ident,
-    pub request: Ident,
-    pub body: Ident,
-    pub response: Ident,
-    pub builder: Ident,
-}
-
-impl Names {
-    pub fn of(spec: &Spec) -> Names {
-        let method = spec.id.rsplit('.').next().unwrap_or("call");
-        let prefix = camel(method);
-        let module = match snake(method) {
-            name if name == snake(resource_of(spec)) => format!("{name}_endpoint"),
-            name => name,
-        };
-        Names {
-            method: ident(&snake(method)),
-            module: ident(&module),
-            request: format_ident!("{prefix}Request"),
-            body: format_ident!("{prefix}RequestBody"),
-            response: format_ident!("{prefix}Response"),
-            builder: format_ident!("{prefix}RequestBuilder"),
-        }
-    }
-}
+use super::types::{Types, form_file, value_checks};
+use crate::spec::{Field, FieldType, HttpMethod, Spec, TokenIn, TokenKind};
 
 /// A request parameter as the request struct holds it.
 struct Param<'a> {
@@ -56,6 +26,12 @@ struct Param<'a> {
     optional: bool,
 }
 
+/// A body field as the request's `body` holds it, and the builder's setter for it.
+struct BodyParam<'a> {
+    param: Param<'a>,
+    setter: Ident,
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum Place {
     Path,
@@ -64,149 +40,35 @@ enum Place {
     Body,
 }
 
-/// The body is `multipart/form-data` (file uploads).
-pub fn is_multipart(spec: &Spec) -> bool {
-    spec.request.as_ref().is_some_and(|r| {
-        r.content_type == "multipart/form-data" || r.fields.iter().any(|f| form_file(f).is_some())
-    })
-}
-
-/// The reply is a file's bytes, not JSON.
-pub fn is_download(spec: &Spec) -> bool {
-    spec.response
-        .as_ref()
-        .is_some_and(|r| r.content_type == "application/octet-stream")
-}
-
-/// The paged-list facts the emitter can use: the pagination block, when the response has
-/// the fields it names with the types a page needs.
-pub fn paging(spec: &Spec) -> Option<&crate::spec::Pagination> {
-    let paging = spec.pagination.as_ref()?;
-    if is_download(spec) || is_multipart(spec) {
-        return None;
-    }
-    let response = &spec.response.as_ref()?.fields;
-    let has = |name: &str, ty: FieldType| response.iter().any(|f| f.name == name && f.ty == ty);
-    let items = paging.items_field.as_deref()?;
-    let token_place = match paging.token_in.as_str() {
-        "query" => &spec.query_params,
-        _ => &spec.request.as_ref()?.fields,
-    };
-    let token_is_text = token_place
-        .iter()
-        .any(|f| f.name == paging.token_param && f.ty == FieldType::String);
-    (has(items, FieldType::Array)
-        && has(&paging.has_more_field, FieldType::Bool)
-        && has(&paging.next_token_field, FieldType::String)
-        && token_is_text)
-        .then_some(paging)
-}
-
 /// The endpoint module's items (without the file header).
 pub fn module(spec: &Spec, shared: &Shared) -> Result<TokenStream, EmitError> {
     let names = Names::of(spec);
-    let (request, body, response, builder) =
-        (&names.request, &names.body, &names.response, &names.builder);
-    let reserved = [request, body, response, builder].map(|i| i.to_string());
+    let reserved = names.reserved();
     let reserved: Vec<&str> = reserved.iter().map(String::as_str).collect();
     let mut types = Types::new(&spec.id, &reserved, shared);
+    define_body_and_response(spec, &names, &mut types)?;
+    let request = &names.request;
+    let (params, body_params) = request_params(spec, &names, &mut types)?;
+    let shape = RequestShape {
+        has_body: spec.request.is_some(),
+        multipart: is_multipart(spec),
+    };
 
-    let body_fields = spec
-        .request
-        .as_ref()
-        .map(|r| r.fields.as_slice())
-        .unwrap_or_default();
-    let has_body = spec.request.is_some();
-    let multipart = is_multipart(spec);
-    if multipart {
-        let doc = format!("The `multipart/form-data` body of [`{request}`]: its files and fields.");
-        types.define_form(&body.to_string(), &doc, body_fields)?;
-    } else if has_body {
-        let doc = format!("JSON body of [`{request}`].");
-        types.define_named(&body.to_string(), &doc, body_fields, Side::Request)?;
-    }
-    let response_fields = spec
-        .response
-        .as_ref()
-        .map(|r| r.fields.as_slice())
-        .unwrap_or_default();
-    if !is_download(spec) {
-        let response_doc = format!("The `data` of a successful reply to [`{request}`].");
-        types.define_named(
-            &response.to_string(),
-            &response_doc,
-            response_fields,
-            Side::Response,
-        )?;
-    }
-
-    // Parameters: path, query, headers as request members; body fields reached through `body`.
-    let mut params = Vec::new();
-    let mut taken: HashSet<String> = ["body", "build"].map(String::from).into();
-    for (fields, place) in [
-        (&spec.path_params, Place::Path),
-        (&spec.query_params, Place::Query),
-        (&spec.headers, Place::Header),
-    ] {
-        for field in fields {
-            let (ty, _) = types.rust_type(field, &request.to_string(), Side::Request)?;
-            let member = unique_member(&field.name, &mut taken, place);
-            params.push(Param {
-                field,
-                member,
-                place,
-                ty,
-                optional: !field.is_required() && place != Place::Path,
-            });
-        }
-    }
-    let mut body_params = Vec::new();
-    // The body struct's own member names; the builder's setter may differ on a clash.
-    for (member, field) in member_names(body_fields) {
-        let ty = match (multipart, form_file(field)) {
-            (true, Some(ty)) => ty,
-            _ => types.rust_type(field, &body.to_string(), Side::Request)?.0,
-        };
-        let setter = unique_member(&field.name, &mut taken, Place::Body);
-        body_params.push((
-            Param {
-                field,
-                member,
-                place: Place::Body,
-                ty,
-                optional: !field.is_required(),
-            },
-            setter,
-        ));
-    }
-
-    let request_struct = request_struct(spec, &names, &params, has_body, multipart);
-    let (builder_fn, builder_type) =
-        builder_items(&names, &params, &body_params, has_body, multipart);
-    let validate = request_validate(&params, has_body && types.has_validate(&body.to_string()));
-    let to_api = api_request(spec, &params, &body_params, has_body, multipart);
+    let request_struct = request_struct(spec, &names, &params, shape);
+    let (builder_fn, builder_type) = builder_items(&names, &params, &body_params, shape);
+    let body_validates = shape.has_body && types.has_validate(&names.body.to_string());
+    let validate = request_validate(&params, body_validates);
+    let to_api = api_request(spec, &params, &body_params, shape);
     let paging = paging_impls(spec, &names, &params, &body_params, &mut types)?;
     let errors = error_items(spec);
     let response_ty = if is_download(spec) {
         quote! { feishu_runtime::Download }
     } else {
+        let response = &names.response;
         quote! { #response }
     };
     let structs = types.into_items();
-    let method = names.method.to_string();
-    let resource = camel(resource_of(spec));
-    // rustdoc cannot resolve a link to a raw identifier (`r#move`): link the resource.
-    let target = match method.strip_prefix("r#") {
-        Some(_) => format!("super::{resource}"),
-        None => format!("super::{resource}::{method}"),
-    };
-    let module_doc = inner_doc_attrs(&format!(
-        "{} — `{} {}`.\n\nTypes for [`{}`]({target}).",
-        spec.title,
-        spec.http.method,
-        spec.http.path,
-        method.trim_start_matches("r#"),
-    ));
+    let module_doc = module_doc(spec, &names);
     Ok(quote! {
         #module_doc
         #request_struct
@@ -225,23 +87,133 @@ pub fn module(spec: &Spec, shared: &Shared) -> Result<TokenStream, EmitError> {
     })
 }
 
+/// Whether the request has a body, and whether it is a form.
+#[derive(Clone, Copy)]
+struct RequestShape {
+    has_body: bool,
+    multipart: bool,
+}
+
+/// The module's inner docs: the title, the call, and a link to the client method.
+fn module_doc(spec: &Spec, names: &Names) -> TokenStream {
+    let method = unraw(&names.method);
+    let resource = camel(resource_of(spec));
+    // rustdoc cannot resolve a link to a raw identifier (`r#move`): link the resource.
+    let target = if is_raw(&names.method) {
+        format!("super::{resource}")
+    } else {
+        format!("super::{resource}::{method}")
+    };
+    inner_doc_attrs(&format!(
+        "{} — `{} {}`.\n\nTypes for [`{method}`]({target}).",
+        spec.title, spec.http.method, spec.http.path,
+    ))
+}
+
+/// The body struct (JSON or form) and the response struct, defined first so they keep
+/// their names.
+fn define_body_and_response(
+    spec: &Spec,
+    names: &Names,
+    types: &mut Types,
+) -> Result<(), EmitError> {
+    let (request, body, response) = (&names.request, &names.body, &names.response);
+    if is_multipart(spec) {
+        let doc = format!("The `multipart/form-data` body of [`{request}`]: its files and fields.");
+        types.define_form(&body.to_string(), &doc, body_fields(spec))?;
+    } else if spec.request.is_some() {
+        let doc = format!("JSON body of [`{request}`].");
+        types.define_named(&body.to_string(), &doc, body_fields(spec), Side::Request)?;
+    }
+    if !is_download(spec) {
+        let response_fields = spec
+            .response
+            .as_ref()
+            .map(|r| r.fields.as_slice())
+            .unwrap_or_default();
+        let response_doc = format!("The `data` of a successful reply to [`{request}`].");
+        types.define_named(
+            &response.to_string(),
+            &response_doc,
+            response_fields,
+            Side::Response,
+        )?;
+    }
+    Ok(())
+}
+
+fn body_fields(spec: &Spec) -> &[Field] {
+    spec.request
+        .as_ref()
+        .map(|r| r.fields.as_slice())
+        .unwrap_or_default()
+}
+
+/// Parameters: path, query, headers as request members; body fields reached through
+/// `body`, each with the builder setter's name (which may differ from the member on a
+/// clash with a parameter).
+fn request_params<'a>(
+    spec: &'a Spec,
+    names: &Names,
+    types: &mut Types,
+) -> Result<(Vec<Param<'a>>, Vec<BodyParam<'a>>), EmitError> {
+    let (request, body) = (names.request.to_string(), names.body.to_string());
+    let mut params = Vec::new();
+    let mut taken: HashSet<String> = ["body", "build"].map(String::from).into();
+    for (fields, place) in [
+        (&spec.path_params, Place::Path),
+        (&spec.query_params, Place::Query),
+        (&spec.headers, Place::Header),
+    ] {
+        for field in fields {
+            let ty = types.rust_type(field, &request, Side::Request)?.tokens;
+            let member = unique_member(&field.name, &mut taken, place);
+            params.push(Param {
+                field,
+                member,
+                place,
+                ty,
+                optional: !field.is_required() && place != Place::Path,
+            });
+        }
+    }
+    let multipart = is_multipart(spec);
+    let mut body_params = Vec::new();
+    for (member, field) in member_names(body_fields(spec)) {
+        let ty = match (multipart, form_file(field)) {
+            (true, Some(ty)) => ty,
+            _ => types.rust_type(field, &body, Side::Request)?.tokens,
+        };
+        let setter = unique_member(&field.name, &mut taken, Place::Body);
+        let param = Param {
+            field,
+            member,
+            place: Place::Body,
+            ty,
+            optional: !field.is_required(),
+        };
+        body_params.push(BodyParam { param, setter });
+    }
+    Ok((params, body_params))
+}
+
 /// `PageRequest` for the request and `Page` for the response, so the client can stream
 /// every item across pages.
 fn paging_impls(
     spec: &Spec,
     names: &Names,
     params: &[Param],
-    body_params: &[(Param, Ident)],
+    body_params: &[BodyParam],
     types: &mut Types,
 ) -> Result<Option<TokenStream>, EmitError> {
     let Some(paging) = paging(spec) else {
         return Ok(None);
     };
     let (request, response) = (&names.request, &names.response);
-    let in_query = paging.token_in == "query";
+    let in_query = paging.token_in == TokenIn::Query;
     let token = params
         .iter()
-        .chain(body_params.iter().map(|(p, _)| p))
+        .chain(body_params.iter().map(|b| &b.param))
         .find(|p| p.field.name == paging.token_param && (p.place == Place::Query) == in_query);
     let Some(token) = token else {
         return Ok(None);
@@ -293,11 +265,6 @@ fn paging_impls(
     }))
 }
 
-/// The resource segment of the id: `aily.v1.aily_session.update` → `aily_session`.
-pub fn resource_of(spec: &Spec) -> &str {
-    spec.id.split('.').nth(2).unwrap_or("api")
-}
-
 fn unique_member(name: &str, taken: &mut HashSet<String>, place: Place) -> Ident {
     let base = snake(name);
     let prefix = match place {
@@ -324,9 +291,12 @@ fn request_struct(
     spec: &Spec,
     names: &Names,
     params: &[Param],
-    has_body: bool,
-    multipart: bool,
+    shape: RequestShape,
 ) -> TokenStream {
+    let RequestShape {
+        has_body,
+        multipart,
+    } = shape;
     let (request, body) = (&names.request, &names.body);
     let doc = doc_attrs(&format!(
         "Request for {} (`{} {}`).\n\nBuild it with [`{request}::builder`].",
@@ -392,87 +362,22 @@ fn argument(member: &Ident, field: &Field, ty: &TokenStream) -> (TokenStream, To
     }
 }
 
+/// `builder(…)` (on the request) and the builder type with its setters.
 fn builder_items(
     names: &Names,
     params: &[Param],
-    body_params: &[(Param, Ident)],
-    has_body: bool,
-    multipart: bool,
+    body_params: &[BodyParam],
+    shape: RequestShape,
 ) -> (TokenStream, TokenStream) {
-    let (request, body, builder) = (&names.request, &names.body, &names.builder);
-    let mut args = Vec::new();
-    let mut inits = Vec::new();
-    let mut setters = Vec::new();
-    for p in params {
-        let member = &p.member;
-        if p.optional {
-            inits.push(quote! { #member: None, });
-            let (arg, store) = argument(member, p.field, &p.ty);
-            let doc = doc_attrs(&param_doc(p));
-            setters.push(quote! {
-                #doc
-                pub fn #member(mut self, #arg) -> Self {
-                    self.request.#member = Some(#store);
-                    self
-                }
-            });
-        } else {
-            let (arg, store) = argument(member, p.field, &p.ty);
-            args.push(arg);
-            inits.push(field_init(member, &store));
-        }
-    }
-    let mut body_inits = Vec::new();
-    for (p, setter) in body_params {
-        let member = &p.member;
-        let (arg, store) = argument(setter, p.field, &p.ty);
-        if p.optional {
-            let doc = doc_attrs(&param_doc(p));
-            setters.push(quote! {
-                #doc
-                pub fn #setter(mut self, #arg) -> Self {
-                    self.request.body.#member = Some(#store);
-                    self
-                }
-            });
-        } else {
-            args.push(arg);
-            body_inits.push(field_init(member, &store));
-        }
-    }
-    // A form body may have no `Default`: name every optional member.
-    let optional_inits: Vec<TokenStream> = body_params
-        .iter()
-        .filter(|(p, _)| p.optional)
-        .map(|(p, _)| {
-            let member = &p.member;
-            quote! { #member: None, }
-        })
-        .collect();
-    if has_body {
-        if body_inits.is_empty() {
-            inits.push(quote! { body: #body::default(), });
-        } else {
-            let rest = match (multipart, body_inits.len() < body_params.len()) {
-                (_, false) => quote! {},
-                (false, true) => quote! { ..Default::default() },
-                (true, true) => quote! { #( #optional_inits )* },
-            };
-            inits.push(quote! { body: #body { #( #body_inits )* #rest }, });
-        }
-        let doc = doc_attrs(if multipart {
-            "Replace the whole form."
-        } else {
-            "Replace the whole body, e.g. with one decoded from JSON."
-        });
-        setters.push(quote! {
-            #doc
-            pub fn body(mut self, body: #body) -> Self {
-                self.request.body = body;
-                self
-            }
-        });
-    }
+    let (request, builder) = (&names.request, &names.builder);
+    let mut parts = BuilderParts::default();
+    parts.add_params(params);
+    parts.add_body(names, body_params, shape);
+    let BuilderParts {
+        args,
+        inits,
+        setters,
+    } = parts;
     let builder_struct_doc = doc_attrs(&format!("Builder for [`{request}`]."));
     let builder_doc = doc_attrs(&format!(
         "A builder for [`{request}`], with the required values given here and the optional ones set on the builder.\n\n{}",
@@ -503,6 +408,101 @@ fn builder_items(
     (builder_fn, builder_type)
 }
 
+/// What the builder is made of: `builder(…)`'s arguments (the required values), the
+/// request's member initialisers, and a setter per optional value.
+#[derive(Default)]
+struct BuilderParts {
+    args: Vec<TokenStream>,
+    inits: Vec<TokenStream>,
+    setters: Vec<TokenStream>,
+}
+
+impl BuilderParts {
+    /// Path, query and header parameters.
+    fn add_params(&mut self, params: &[Param]) {
+        for p in params {
+            let member = &p.member;
+            let (arg, store) = argument(member, p.field, &p.ty);
+            if p.optional {
+                self.inits.push(quote! { #member: None, });
+                let doc = doc_attrs(&param_doc(p));
+                self.setters.push(quote! {
+                    #doc
+                    pub fn #member(mut self, #arg) -> Self {
+                        self.request.#member = Some(#store);
+                        self
+                    }
+                });
+            } else {
+                self.args.push(arg);
+                self.inits.push(field_init(member, &store));
+            }
+        }
+    }
+
+    /// The body's fields, its initialiser and the setter that replaces the whole body.
+    fn add_body(&mut self, names: &Names, body_params: &[BodyParam], shape: RequestShape) {
+        let body = &names.body;
+        let mut body_inits = Vec::new();
+        for BodyParam { param: p, setter } in body_params {
+            let member = &p.member;
+            let (arg, store) = argument(setter, p.field, &p.ty);
+            if p.optional {
+                let doc = doc_attrs(&param_doc(p));
+                self.setters.push(quote! {
+                    #doc
+                    pub fn #setter(mut self, #arg) -> Self {
+                        self.request.body.#member = Some(#store);
+                        self
+                    }
+                });
+            } else {
+                self.args.push(arg);
+                body_inits.push(field_init(member, &store));
+            }
+        }
+        if !shape.has_body {
+            return;
+        }
+        if body_inits.is_empty() {
+            self.inits.push(quote! { body: #body::default(), });
+        } else {
+            let rest = body_rest(body_params, body_inits.len(), shape.multipart);
+            self.inits
+                .push(quote! { body: #body { #( #body_inits )* #rest }, });
+        }
+        let doc = doc_attrs(if shape.multipart {
+            "Replace the whole form."
+        } else {
+            "Replace the whole body, e.g. with one decoded from JSON."
+        });
+        self.setters.push(quote! {
+            #doc
+            pub fn body(mut self, body: #body) -> Self {
+                self.request.body = body;
+                self
+            }
+        });
+    }
+}
+
+/// What follows the required members in the body's literal: nothing when all are
+/// required, `..Default::default()` for JSON, and (since a form body may have no
+/// `Default`) every optional member named for a form.
+fn body_rest(body_params: &[BodyParam], required: usize, multipart: bool) -> TokenStream {
+    if required >= body_params.len() {
+        return quote! {};
+    }
+    if !multipart {
+        return quote! { ..Default::default() };
+    }
+    let optional_inits = body_params.iter().filter(|b| b.param.optional).map(|b| {
+        let member = &b.param.member;
+        quote! { #member: None, }
+    });
+    quote! { #( #optional_inits )* }
+}
+
 /// `member: value,` in a struct literal, or `member,` when the value is a variable of that name.
 fn field_init(member: &Ident, store: &TokenStream) -> TokenStream {
     if *member == store.to_string() {
@@ -512,7 +512,7 @@ fn field_init(member: &Ident, store: &TokenStream) -> TokenStream {
     }
 }
 
-fn required_list(params: &[Param], body_params: &[(Param, Ident)]) -> String {
+fn required_list(params: &[Param], body_params: &[BodyParam]) -> String {
     let required: Vec<String> = params
         .iter()
         .filter(|p| !p.optional)
@@ -520,8 +520,8 @@ fn required_list(params: &[Param], body_params: &[(Param, Ident)]) -> String {
         .chain(
             body_params
                 .iter()
-                .filter(|(p, _)| !p.optional)
-                .map(|(p, _)| format!("`{}`", p.field.name)),
+                .filter(|b| !b.param.optional)
+                .map(|b| format!("`{}`", b.param.field.name)),
         )
         .collect();
     if required.is_empty() {
@@ -562,55 +562,27 @@ fn request_validate(params: &[Param], body_validates: bool) -> Option<TokenStrea
 fn api_request(
     spec: &Spec,
     params: &[Param],
-    body_params: &[(Param, Ident)],
-    has_body: bool,
-    multipart: bool,
+    body_params: &[BodyParam],
+    shape: RequestShape,
 ) -> TokenStream {
-    let method = format_ident!("{}", camel(&spec.http.method.to_ascii_lowercase()));
+    let RequestShape {
+        has_body,
+        multipart,
+    } = shape;
+    let method = match spec.http.method {
+        HttpMethod::Get => quote! { Get },
+        HttpMethod::Post => quote! { Post },
+        HttpMethod::Put => quote! { Put },
+        HttpMethod::Patch => quote! { Patch },
+        HttpMethod::Delete => quote! { Delete },
+    };
     let path = &spec.http.path;
-    let tokens = spec.auth.tokens.iter().filter_map(|t| match t.as_str() {
-        "tenant" => Some(quote! { feishu_runtime::TokenKind::Tenant }),
-        "user" => Some(quote! { feishu_runtime::TokenKind::User }),
-        "app" => Some(quote! { feishu_runtime::TokenKind::App }),
-        _ => None,
+    let tokens = spec.auth.tokens.iter().map(|t| match t {
+        TokenKind::Tenant => quote! { feishu_runtime::TokenKind::Tenant },
+        TokenKind::User => quote! { feishu_runtime::TokenKind::User },
+        TokenKind::App => quote! { feishu_runtime::TokenKind::App },
     });
-    let adds = params.iter().map(|p| {
-        let (member, wire) = (&p.member, &p.field.name);
-        let repeated = p.field.ty == FieldType::Array;
-        let element_ty = match (&p.field.items, repeated) {
-            (Some(items), true) => items.ty,
-            _ => p.field.ty,
-        };
-        // Scalars go as text; structured values (objects, `any`) as their JSON.
-        let structured = matches!(element_ty, FieldType::Object | FieldType::Map | FieldType::Any | FieldType::Array);
-        let add = |v: TokenStream| match (p.place, structured) {
-            (Place::Path, false) => quote! { call = call.path_param(#wire, #v); },
-            (Place::Query, false) => quote! { call = call.query(#wire, #v); },
-            (Place::Header | Place::Body, false) | (Place::Body, true) => quote! { call = call.header(#wire, #v); },
-            (Place::Path, true) => {
-                quote! { call = call.path_param(#wire, serde_json::to_string(#v).map_err(feishu_runtime::Error::Encode)?); }
-            }
-            (Place::Query, true) => quote! { call = call.query_json(#wire, #v)?; },
-            (Place::Header, true) => {
-                quote! { call = call.header(#wire, serde_json::to_string(#v).map_err(feishu_runtime::Error::Encode)?); }
-            }
-        };
-        match (p.optional, repeated) {
-            (false, false) => add(quote! { &self.#member }),
-            (false, true) => {
-                let each = add(quote! { v });
-                quote! { for v in &self.#member { #each } }
-            }
-            (true, false) => {
-                let each = add(quote! { v });
-                quote! { if let Some(v) = &self.#member { #each } }
-            }
-            (true, true) => {
-                let each = add(quote! { v });
-                quote! { for v in self.#member.iter().flatten() { #each } }
-            }
-        }
-    });
+    let adds = params.iter().map(param_add);
     let body = match (has_body, multipart) {
         (false, _) => None,
         (true, false) => Some(quote! { call = call.json_body(&self.body)?; }),
@@ -633,13 +605,58 @@ fn api_request(
     }
 }
 
+/// The statement that puts one parameter on the call: path, query or header, as text or
+/// (for structured values) as JSON, once per element of an array.
+fn param_add(p: &Param) -> TokenStream {
+    let (member, wire) = (&p.member, &p.field.name);
+    let repeated = p.field.ty == FieldType::Array;
+    let element_ty = match (&p.field.items, repeated) {
+        (Some(items), true) => items.ty,
+        _ => p.field.ty,
+    };
+    // Scalars go as text; structured values (objects, `any`) as their JSON.
+    let structured = matches!(
+        element_ty,
+        FieldType::Object | FieldType::Map | FieldType::Any | FieldType::Array
+    );
+    let add = |v: TokenStream| match (p.place, structured) {
+        (Place::Path, false) => quote! { call = call.path_param(#wire, #v); },
+        (Place::Query, false) => quote! { call = call.query(#wire, #v); },
+        (Place::Header | Place::Body, false) | (Place::Body, true) => {
+            quote! { call = call.header(#wire, #v); }
+        }
+        (Place::Path, true) => {
+            quote! { call = call.path_param(#wire, serde_json::to_string(#v).map_err(feishu_runtime::Error::Encode)?); }
+        }
+        (Place::Query, true) => quote! { call = call.query_json(#wire, #v)?; },
+        (Place::Header, true) => {
+            quote! { call = call.header(#wire, serde_json::to_string(#v).map_err(feishu_runtime::Error::Encode)?); }
+        }
+    };
+    match (p.optional, repeated) {
+        (false, false) => add(quote! { &self.#member }),
+        (false, true) => {
+            let each = add(quote! { v });
+            quote! { for v in &self.#member { #each } }
+        }
+        (true, false) => {
+            let each = add(quote! { v });
+            quote! { if let Some(v) = &self.#member { #each } }
+        }
+        (true, true) => {
+            let each = add(quote! { v });
+            quote! { for v in self.#member.iter().flatten() { #each } }
+        }
+    }
+}
+
 /// The parts of a multipart body, in the documented order: files as file parts, scalars
 /// as text, anything structured as its JSON text.
-fn form_body(body_params: &[(Param, Ident)]) -> TokenStream {
+fn form_body(body_params: &[BodyParam]) -> TokenStream {
     if body_params.is_empty() {
         return quote! { call = call.multipart_body(feishu_runtime::MultipartForm::new()); };
     }
-    let parts = body_params.iter().map(|(p, _)| {
+    let parts = body_params.iter().map(|BodyParam { param: p, .. }| {
         let (member, wire) = (&p.member, &p.field.name);
         let add = |v: TokenStream| match (p.field.ty, p.field.items.as_deref().map(|i| i.ty)) {
             (FieldType::File, _) => quote! { form = form.file(#wire, #v.clone()); },
@@ -720,62 +737,15 @@ pub fn client_method(spec: &Spec) -> TokenStream {
         &names.request,
         &names.response,
     );
-    let mut doc = spec.title.clone();
-    if let Some(summary) = &spec.summary {
-        doc.push_str("\n\n");
-        doc.push_str(summary);
-    }
-    doc.push_str(&format!("\n\n`{} {}`", spec.http.method, spec.http.path));
-    if !spec.auth.tokens.is_empty() {
-        let tokens: Vec<String> = spec
-            .auth
-            .tokens
-            .iter()
-            .map(|t| format!("`{t}_access_token`"))
-            .collect();
-        doc.push_str(&format!("\n\nTokens: {}.", tokens.join(", ")));
-    }
-    if !spec.auth.scopes.is_empty() {
-        let scopes: Vec<String> = spec
-            .auth
-            .scopes
-            .iter()
-            .map(|s| match &s.description {
-                Some(d) => format!("`{}` ({d})", s.name),
-                None => format!("`{}`", s.name),
-            })
-            .collect();
-        doc.push_str(&format!("\n\nScopes: {}.", scopes.join(", ")));
-    }
-    if let Some(rate) = &spec.rate_limit {
-        doc.push_str(&format!("\n\nRate limit: {rate}."));
-    }
-    doc.push_str("\n\nThe request is validated against the documented rules before it is sent.");
-    let stream = format_ident!("{}_stream", method.to_string().trim_start_matches("r#"));
+    let stream = format_ident!("{}_stream", unraw(method));
+    let mut doc = client_doc(spec);
     if paging(spec).is_some() {
         doc.push_str(&format!(
             " [`Self::{stream}`] gives every item across pages as one stream."
         ));
     }
     if is_download(spec) {
-        doc.push_str(
-            "\n\nThe reply is a file: it is streamed into `out` chunk by chunk, and the file \
-             name comes back from `Content-Disposition`.",
-        );
-        let doc = doc_attrs(&doc);
-        return quote! {
-            #doc
-            pub async fn #method<W>(
-                &self,
-                request: #module::#request,
-                out: &mut W,
-            ) -> feishu_runtime::Result<feishu_runtime::Download>
-            where
-                W: feishu_runtime::AsyncWrite + Unpin + ?Sized,
-            {
-                self.core.download_into(request, out).await
-            }
-        };
+        return download_method(&names, doc);
     }
     let doc = doc_attrs(&doc);
     let stream_method = paging(spec).map(|_| {
@@ -801,4 +771,63 @@ pub fn client_method(spec: &Spec) -> TokenStream {
         }
         #stream_method
     }
+}
+
+/// A download's client method: the reply is streamed into `out`.
+fn download_method(names: &Names, mut doc: String) -> TokenStream {
+    let (method, module, request) = (&names.method, &names.module, &names.request);
+    doc.push_str(
+        "\n\nThe reply is a file: it is streamed into `out` chunk by chunk, and the file \
+         name comes back from `Content-Disposition`.",
+    );
+    let doc = doc_attrs(&doc);
+    quote! {
+        #doc
+        pub async fn #method<W>(
+            &self,
+            request: #module::#request,
+            out: &mut W,
+        ) -> feishu_runtime::Result<feishu_runtime::Download>
+        where
+            W: feishu_runtime::AsyncWrite + Unpin + ?Sized,
+        {
+            self.core.download_into(request, out).await
+        }
+    }
+}
+
+/// The client method's doc: title, summary, the call, tokens, scopes and rate limit.
+fn client_doc(spec: &Spec) -> String {
+    let mut doc = spec.title.clone();
+    if let Some(summary) = &spec.summary {
+        doc.push_str("\n\n");
+        doc.push_str(summary);
+    }
+    doc.push_str(&format!("\n\n`{} {}`", spec.http.method, spec.http.path));
+    if !spec.auth.tokens.is_empty() {
+        let tokens: Vec<String> = spec
+            .auth
+            .tokens
+            .iter()
+            .map(|t| format!("`{}`", t.token_name()))
+            .collect();
+        doc.push_str(&format!("\n\nTokens: {}.", tokens.join(", ")));
+    }
+    if !spec.auth.scopes.is_empty() {
+        let scopes: Vec<String> = spec
+            .auth
+            .scopes
+            .iter()
+            .map(|s| match &s.description {
+                Some(d) => format!("`{}` ({d})", s.name),
+                None => format!("`{}`", s.name),
+            })
+            .collect();
+        doc.push_str(&format!("\n\nScopes: {}.", scopes.join(", ")));
+    }
+    if let Some(rate) = &spec.rate_limit {
+        doc.push_str(&format!("\n\nRate limit: {rate}."));
+    }
+    doc.push_str("\n\nThe request is validated against the documented rules before it is sent.");
+    doc
 }

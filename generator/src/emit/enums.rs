@@ -112,126 +112,145 @@ pub fn enum_items(name: &str, wire_name: &str, shape: &EnumShape) -> TokenStream
             .map(|(v, d)| variant_doc(&v.to_string(), d))
             .collect(),
     };
-    match shape {
-        EnumShape::Str(values) => {
-            let wire: Vec<&str> = values.iter().map(|(v, _)| v.as_str()).collect();
-            quote! {
-                #doc
-                #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-                pub enum #ty {
-                    #( #docs #variants, )*
-                    /// A value the documentation does not list, kept as sent.
-                    Unknown(String),
-                }
+    let wire = match shape {
+        EnumShape::Str(values) => string_wire(&ty, &variants, values),
+        EnumShape::Int(values) => int_wire(&ty, &variants, values),
+    };
+    let Wire {
+        copy,
+        unknown,
+        accessor,
+        from,
+        default_value,
+        display,
+        serialize,
+        deserialize,
+    } = wire;
+    quote! {
+        #doc
+        #[derive(Clone, #copy Debug, PartialEq, Eq, Hash)]
+        pub enum #ty {
+            #( #docs #variants, )*
+            /// A value the documentation does not list, kept as sent.
+            Unknown(#unknown),
+        }
 
-                impl #ty {
-                    /// The value as it goes on the wire.
-                    pub fn as_str(&self) -> &str {
-                        match self {
-                            #( Self::#variants => #wire, )*
-                            Self::Unknown(value) => value,
-                        }
-                    }
-                }
+        impl #ty {
+            /// The value as it goes on the wire.
+            #accessor
+        }
 
-                impl From<&str> for #ty {
-                    fn from(value: &str) -> Self {
-                        match value {
-                            #( #wire => Self::#variants, )*
-                            _ => Self::Unknown(value.to_string()),
-                        }
-                    }
-                }
+        #from
 
-                impl From<String> for #ty {
-                    fn from(value: String) -> Self {
-                        Self::from(value.as_str())
-                    }
-                }
+        impl Default for #ty {
+            fn default() -> Self {
+                Self::from(#default_value)
+            }
+        }
 
-                impl Default for #ty {
-                    fn default() -> Self {
-                        Self::from("")
-                    }
-                }
+        impl std::fmt::Display for #ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                #display
+            }
+        }
 
-                impl std::fmt::Display for #ty {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
+        impl serde::Serialize for #ty {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #serialize
+            }
+        }
 
-                impl serde::Serialize for #ty {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serializer.serialize_str(self.as_str())
-                    }
-                }
+        impl<'de> serde::Deserialize<'de> for #ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #deserialize
+            }
+        }
+    }
+}
 
-                impl<'de> serde::Deserialize<'de> for #ty {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        String::deserialize(deserializer).map(Self::from)
+/// What differs between a string enum and an integer one; [`enum_items`] writes the rest.
+struct Wire {
+    /// `Copy,` for integer enums (a string enum holds a `String`).
+    copy: TokenStream,
+    /// The type `Unknown` holds.
+    unknown: TokenStream,
+    /// `as_str` or `value`: the wire value of a variant.
+    accessor: TokenStream,
+    /// The `From` impls of the wire type.
+    from: TokenStream,
+    /// The wire value `Default` starts from.
+    default_value: TokenStream,
+    display: TokenStream,
+    serialize: TokenStream,
+    deserialize: TokenStream,
+}
+
+fn string_wire(ty: &Ident, variants: &[Ident], values: &[(String, Option<String>)]) -> Wire {
+    let wire: Vec<&str> = values.iter().map(|(v, _)| v.as_str()).collect();
+    Wire {
+        copy: quote! {},
+        unknown: quote! { String },
+        accessor: quote! {
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#variants => #wire, )*
+                    Self::Unknown(value) => value,
+                }
+            }
+        },
+        from: quote! {
+            impl From<&str> for #ty {
+                fn from(value: &str) -> Self {
+                    match value {
+                        #( #wire => Self::#variants, )*
+                        _ => Self::Unknown(value.to_string()),
                     }
                 }
             }
-        }
-        EnumShape::Int(values) => {
-            let wire: Vec<Literal> = values
-                .iter()
-                .map(|(v, _)| Literal::i64_unsuffixed(*v))
-                .collect();
-            quote! {
-                #doc
-                #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-                pub enum #ty {
-                    #( #docs #variants, )*
-                    /// A value the documentation does not list, kept as sent.
-                    Unknown(i64),
-                }
 
-                impl #ty {
-                    /// The value as it goes on the wire.
-                    pub fn value(self) -> i64 {
-                        match self {
-                            #( Self::#variants => #wire, )*
-                            Self::Unknown(value) => value,
-                        }
-                    }
+            impl From<String> for #ty {
+                fn from(value: String) -> Self {
+                    Self::from(value.as_str())
                 }
+            }
+        },
+        default_value: quote! { "" },
+        display: quote! { f.write_str(self.as_str()) },
+        serialize: quote! { serializer.serialize_str(self.as_str()) },
+        deserialize: quote! { String::deserialize(deserializer).map(Self::from) },
+    }
+}
 
-                impl From<i64> for #ty {
-                    fn from(value: i64) -> Self {
-                        match value {
-                            #( #wire => Self::#variants, )*
-                            _ => Self::Unknown(value),
-                        }
-                    }
+fn int_wire(ty: &Ident, variants: &[Ident], values: &[(i64, Option<String>)]) -> Wire {
+    let wire: Vec<Literal> = values
+        .iter()
+        .map(|(v, _)| Literal::i64_unsuffixed(*v))
+        .collect();
+    Wire {
+        copy: quote! { Copy, },
+        unknown: quote! { i64 },
+        accessor: quote! {
+            pub fn value(self) -> i64 {
+                match self {
+                    #( Self::#variants => #wire, )*
+                    Self::Unknown(value) => value,
                 }
-
-                impl Default for #ty {
-                    fn default() -> Self {
-                        Self::from(0)
-                    }
-                }
-
-                impl std::fmt::Display for #ty {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(f, "{}", self.value())
-                    }
-                }
-
-                impl serde::Serialize for #ty {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serializer.serialize_i64(self.value())
-                    }
-                }
-
-                impl<'de> serde::Deserialize<'de> for #ty {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        feishu_runtime::lenient::i64(deserializer).map(Self::from)
+            }
+        },
+        from: quote! {
+            impl From<i64> for #ty {
+                fn from(value: i64) -> Self {
+                    match value {
+                        #( #wire => Self::#variants, )*
+                        _ => Self::Unknown(value),
                     }
                 }
             }
-        }
+        },
+        default_value: quote! { 0 },
+        display: quote! { write!(f, "{}", self.value()) },
+        serialize: quote! { serializer.serialize_i64(self.value()) },
+        deserialize: quote! { feishu_runtime::lenient::i64(deserializer).map(Self::from) },
     }
 }
 

@@ -1,5 +1,18 @@
 //! Specs → the files of a Rust client crate. Pure: the caller writes the files.
 //!
+//! The modules import in one direction, each only from those above it in [`LAYERS`]
+//! (a test holds them to it):
+//! - `naming`, `docs`: identifiers and rustdoc from page text;
+//! - `facts`: one endpoint's item names and whether it uploads, downloads or pages;
+//! - `enums`, `shapes`: documented values as enums; a nested type's side, key, member
+//!   names and whether it validates;
+//! - `shared`: the type-facts pass over a service's specs, which decides the shapes
+//!   several endpoints share and their names before anything is written;
+//! - `files`, `types`: formatted files; the struct and enum writer, which reads `shared`;
+//! - `models`, `endpoint`, `generated_tests`, `tree`: one generator per output kind (a
+//!   service's `models.rs`, an endpoint's module and client method, the generated crate's
+//!   own tests, the module tree with `lib.rs`).
+//!
 //! Layout of the generated crate: `src/<service>/<version>/<resource>/<method>.rs` holds an
 //! endpoint's types, the `mod.rs` above it the resource struct with the client methods, so
 //! a call reads `client.aily().v1().aily_session().update(request)`.
@@ -7,16 +20,35 @@
 mod docs;
 mod endpoint;
 mod enums;
+mod facts;
 mod files;
+mod generated_tests;
+mod models;
 pub mod naming;
+mod shapes;
 mod shared;
-mod tests;
 mod tree;
 mod types;
 
 use std::fmt;
 
 pub use files::GeneratedFile;
+
+/// The emit modules from the bottom up: each imports only modules before it.
+pub const LAYERS: &[&str] = &[
+    "naming",
+    "docs",
+    "facts",
+    "enums",
+    "shapes",
+    "shared",
+    "files",
+    "types",
+    "models",
+    "endpoint",
+    "generated_tests",
+    "tree",
+];
 
 /// What the generated crate is called and where it finds the runtime.
 #[derive(Debug, Clone)]
@@ -79,7 +111,53 @@ pub fn emit_crate(
         options.standalone,
     )?];
     files.extend(tree::source_files(specs, &options.crate_name)?);
-    files.extend(tests::test_files(specs, &options.crate_name)?);
+    files.extend(generated_tests::test_files(specs, &options.crate_name)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LAYERS;
+
+    /// The `use super::<module>` imports of one emit module's source.
+    fn imports(source: &str) -> Vec<&str> {
+        source
+            .lines()
+            .filter_map(|line| line.trim_start().strip_prefix("use super::"))
+            .map(|rest| rest.split([':', ';', '{']).next().unwrap_or_default())
+            .filter(|module| LAYERS.contains(module))
+            .collect()
+    }
+
+    #[test]
+    fn emit_modules_import_only_from_layers_below() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/emit");
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".rs") && name != "mod.rs")
+            .collect();
+        files.sort();
+        let modules: Vec<&str> = files.iter().map(|f| f.trim_end_matches(".rs")).collect();
+        let mut layered = LAYERS.to_vec();
+        layered.sort();
+        assert_eq!(modules, layered, "every emit module has a layer");
+        for (at, module) in LAYERS.iter().enumerate() {
+            let source = std::fs::read_to_string(dir.join(format!("{module}.rs"))).unwrap();
+            for import in imports(&source) {
+                let below = LAYERS[..at].contains(&import);
+                assert!(
+                    below,
+                    "`{module}` imports `{import}`, which is not below it"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn imports_are_read_from_use_lines() {
+        let source = "use super::EmitError;\nuse super::facts::{Names, paging};\n    use super::shapes::Side;\n";
+        assert_eq!(imports(source), ["facts", "shapes"]);
+    }
 }

@@ -81,6 +81,27 @@ pub fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
+/// The one place that takes the raw prefix off an identifier (`r#type` → `type`): file
+/// names, names built from it (`type_stream`), docs and links, where `r#` cannot stand.
+pub fn unraw(ident: &Ident) -> String {
+    let text = ident.to_string();
+    match text.strip_prefix("r#") {
+        Some(bare) => bare.to_string(),
+        None => text,
+    }
+}
+
+/// Whether [`ident`] made a raw identifier (`r#type`), which rustdoc cannot link to.
+pub fn is_raw(ident: &Ident) -> bool {
+    ident.to_string().starts_with("r#")
+}
+
+/// The file or directory name of a module named after `name`: `type` → `type.rs`, not
+/// `r#type.rs`.
+pub fn module_file(name: &str) -> String {
+    unraw(&ident(&snake(name)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,5 +124,9 @@ mod tests {
         assert_eq!(ident("type").to_string(), "r#type");
         assert_eq!(ident("self").to_string(), "self_");
         assert_eq!(ident("metadata").to_string(), "metadata");
+        assert_eq!(unraw(&ident("type")), "type");
+        assert!(is_raw(&ident("type")) && !is_raw(&ident("types")));
+        assert_eq!(module_file("Type"), "type");
+        assert_eq!(module_file("self"), "self_");
     }
 }

@@ -4,16 +4,11 @@
 //! module, where the module path says which endpoint's shape it is.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::fmt::Write as _;
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
-use super::EmitError;
-use super::endpoint::is_multipart;
 use super::enums::{EnumKey, EnumShape, shape_of};
+use super::facts::is_multipart;
 use super::naming::{camel, ident, snake};
-use super::types::{PRELUDE, Side, Types, element_named, element_of, singular};
+use super::shapes::{PRELUDE, Side, checked, element_named, shape_key, side_of, singular};
 use crate::spec::{Field, FieldType, Spec};
 
 /// The shared types of one service.
@@ -281,42 +276,6 @@ fn variant_name(
     Some((name, doc))
 }
 
-/// What makes two nested types one: field names, types, listed values and nesting, and
-/// for requests also required flags and rules (a reply's members are all optional and
-/// unchecked); not the wording of their docs (pages describe the same `user_id` in many
-/// ways).
-pub fn shape_key(fields: &[Field], side: Side) -> String {
-    let mut key = String::new();
-    write_shape(fields, side, &mut key);
-    key
-}
-
-/// Each field as `{"name":Type…}`, in `Debug` text, which quotes and escapes strings, and
-/// JSON for listed values, so two different shapes never write the same key.
-fn write_shape(fields: &[Field], side: Side, out: &mut String) {
-    for field in fields {
-        let _ = write!(out, "{{{:?}:{:?}", field.name, field.ty);
-        if side == Side::Request {
-            let _ = write!(out, ",{:?},{:?}", field.required, field.rules);
-        }
-        for value in &field.enum_values {
-            let _ = write!(out, ",={}", value.value);
-        }
-        if !field.fields.is_empty() {
-            out.push('[');
-            write_shape(&field.fields, side, out);
-            out.push(']');
-        }
-        for (mark, inner) in [('*', &field.items), ('%', &field.values)] {
-            if let Some(inner) = inner {
-                out.push(mark);
-                write_shape(std::slice::from_ref(&**inner), side, out);
-            }
-        }
-        out.push('}');
-    }
-}
-
 /// Per enum name, the values most endpoints use, when two or more do; a name a shared
 /// struct has is left to the struct.
 fn shared_enums(
@@ -346,72 +305,6 @@ fn shared_enums(
         });
     }
     enums
-}
-
-/// The side a nested struct is written for. Fields that are all optional and unchecked
-/// (down to the last nested one) make the same struct either way but for how leniently
-/// a reply's numbers are read, so such a struct is written once, as a reply's, and
-/// requests share it.
-pub fn side_of(side: Side, fields: &[Field]) -> Side {
-    fn free(field: &Field) -> bool {
-        !field.is_required()
-            && !checked(field)
-            && field.fields.iter().all(free)
-            && field.items.as_deref().is_none_or(free)
-            && field.values.as_deref().is_none_or(free)
-    }
-    match side {
-        Side::Request if fields.iter().all(free) => Side::Response,
-        side => side,
-    }
-}
-
-/// Whether a request field's value is checked before sending, so the struct holding it
-/// gets a `validate` method (the same rules `types::value_checks` writes checks for).
-fn checked(field: &Field) -> bool {
-    let r = &field.rules;
-    if shape_of(field).is_some() {
-        return false;
-    }
-    match field.ty {
-        FieldType::String => {
-            r.min_length.is_some() || r.max_length.is_some() || r.pattern.is_some()
-        }
-        FieldType::Int | FieldType::Int64 | FieldType::Float => r.min.is_some() || r.max.is_some(),
-        FieldType::Array => {
-            r.min_items.is_some()
-                || r.max_items.is_some()
-                || element_of(field).as_ref().is_some_and(checked)
-        }
-        FieldType::Object => field.fields.iter().any(checked),
-        _ => false,
-    }
-}
-
-/// `<service>/models.rs`: the shared structs and enums, `None` when the service has none.
-pub fn models_items(shared: &Shared, service: &str) -> Result<Option<TokenStream>, EmitError> {
-    if shared.types.is_empty() && shared.enums.is_empty() {
-        return Ok(None);
-    }
-    let names: Vec<&str> = shared
-        .types
-        .keys()
-        .chain(shared.enums.keys())
-        .map(String::as_str)
-        .collect();
-    let id = format!("{service} models");
-    let mut types = Types::new(&id, &names, shared);
-    for (name, shared) in &shared.types {
-        types.define_named(name, &shared.doc, &shared.fields, shared.side)?;
-    }
-    for (name, shared) in &shared.enums {
-        types.define_enum_named(name, &shared.wire_name, &shared.shape, shared.key.clone());
-    }
-    let doc = format!(
-        "Types that several `{service}` endpoints share: one type where their fields agree."
-    );
-    let items = types.into_items();
-    Ok(Some(quote! { #![doc = #doc] #items }))
 }
 
 /// The types one endpoint would define.

@@ -9,9 +9,11 @@ use rayon::prelude::*;
 
 use super::EmitError;
 use super::docs::{doc_attrs, inner_doc_attrs, own_inner_doc_attrs};
-use super::endpoint::{self, Names, resource_of};
+use super::endpoint;
+use super::facts::{Names, is_download, resource_of};
 use super::files::{GeneratedFile, rust_file};
-use super::naming::{camel, feature, ident, snake};
+use super::models;
+use super::naming::{camel, feature, ident, module_file, snake, unraw};
 use super::shared::{self, Shared};
 use crate::spec::Spec;
 
@@ -43,7 +45,7 @@ fn tree(specs: &[Spec]) -> Tree<'_> {
 }
 
 /// The `Name<'a>` struct of one level, with `new` and the accessors of the level below.
-fn level_struct(name: &Ident, doc: &str, children: &[(Ident, Ident, String)]) -> TokenStream {
+fn level_struct(name: &Ident, doc: &str, children: &[Child]) -> TokenStream {
     let doc = doc_attrs(doc);
     let accessors = children.iter().map(|(module, ty, doc)| {
         let doc = doc_attrs(doc);
@@ -71,11 +73,37 @@ fn level_struct(name: &Ident, doc: &str, children: &[(Ident, Ident, String)]) ->
     }
 }
 
+/// One level's child: its module, its struct and the accessor's doc.
+type Child = (Ident, Ident, String);
+
+/// Every file under `src/`: the module tree, each service's shared types, and each
+/// resource's endpoints.
 pub fn source_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFile>, EmitError> {
     let tree = tree(specs);
-    // Each service's shared types, decided before any endpoint is written.
+    let shared = shared_types(&tree);
+    // Each service's `models.rs` (the largest files) is built beside the resources.
+    let (models, built) = rayon::join(
+        || models_files(&shared),
+        || all_resource_files(&tree, &shared),
+    );
+    let mut models = models?;
+    let mut files = Vec::new();
+    for result in built {
+        files.extend(result?);
+    }
+    let mut services = Vec::new();
+    for (service, versions) in &tree {
+        let models = models.remove(service).flatten();
+        services.push(service_files(service, versions, models, &mut files)?);
+    }
+    files.extend(lib_files(&services, specs.len(), crate_name)?);
+    Ok(files)
+}
+
+/// Each service's shared types, decided before any endpoint is written.
+fn shared_types<'a>(tree: &Tree<'a>) -> BTreeMap<&'a str, Shared> {
     let services: Vec<_> = tree.iter().collect();
-    let shared: BTreeMap<&str, Shared> = services
+    services
         .par_iter()
         .map(|(service, versions)| {
             let specs: Vec<&Spec> = versions
@@ -84,9 +112,24 @@ pub fn source_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFil
                 .collect();
             (**service, shared::collect(&specs, service))
         })
-        .collect();
-    // Every resource's files, built and formatted in parallel (token streams cannot cross
-    // threads, so each task makes its own).
+        .collect()
+}
+
+fn models_files<'a>(
+    shared: &BTreeMap<&'a str, Shared>,
+) -> Result<BTreeMap<&'a str, Option<GeneratedFile>>, EmitError> {
+    shared
+        .par_iter()
+        .map(|(service, shared)| Ok((*service, models_file(service, shared)?)))
+        .collect()
+}
+
+/// Every resource's files, built and formatted in parallel (token streams cannot cross
+/// threads, so each task makes its own).
+fn all_resource_files(
+    tree: &Tree,
+    shared: &BTreeMap<&str, Shared>,
+) -> Vec<Result<Vec<GeneratedFile>, EmitError>> {
     let resources: Vec<(&str, &str, &str, &Vec<&Spec>)> = tree
         .iter()
         .flat_map(|(service, versions)| {
@@ -97,114 +140,139 @@ pub fn source_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFil
             })
         })
         .collect();
-    // Each service's `models.rs` (the largest files) is built beside them.
-    let build_models = || {
-        shared
-            .par_iter()
-            .map(|(service, shared)| Ok((*service, models_file(service, shared)?)))
-            .collect::<Result<BTreeMap<&str, Option<GeneratedFile>>, EmitError>>()
-    };
-    let build_resources = || {
-        resources
-            .par_iter()
-            .map(|(service, version, resource, endpoints)| {
-                let dir = format!(
-                    "src/{}/{}/{}",
-                    ident(&snake(service)),
-                    ident(&snake(version)),
-                    ident(&snake(resource))
-                )
-                .replace("r#", "");
-                let resource_ty = format_ident!("{}", camel(resource));
-                let shared = &shared[service];
-                resource_files(
-                    &dir,
-                    service,
-                    version,
-                    resource,
-                    &resource_ty,
-                    endpoints,
-                    shared,
-                )
-            })
-            .collect::<Vec<Result<Vec<GeneratedFile>, EmitError>>>()
-    };
-    let (models, built) = rayon::join(build_models, build_resources);
-    let mut models = models?;
-    let mut files = Vec::new();
-    for result in built {
-        files.extend(result?);
-    }
-    let mut services = Vec::new();
-    for (service, versions) in &tree {
-        let service_mod = ident(&snake(service));
-        let service_ty = format_ident!("{}", camel(service));
-        let mut version_children = Vec::new();
-        for (version, resources) in versions {
-            let version_mod = ident(&snake(version));
-            let version_ty = format_ident!("{}", camel(version));
-            let mut resource_children = Vec::new();
-            for resource in resources.keys() {
-                resource_children.push((
+    resources
+        .par_iter()
+        .map(|(service, version, resource, endpoints)| {
+            let dir = format!(
+                "src/{}/{}/{}",
+                module_file(service),
+                module_file(version),
+                module_file(resource)
+            );
+            let place = Resource {
+                dir: &dir,
+                service,
+                version,
+                resource,
+            };
+            resource_files(&place, endpoints, &shared[service])
+        })
+        .collect()
+}
+
+/// A service's `mod.rs` and each of its versions' (added to `files`), and the service's
+/// entry for `Client`.
+fn service_files(
+    service: &str,
+    versions: &BTreeMap<&str, BTreeMap<&str, Vec<&Spec>>>,
+    models: Option<GeneratedFile>,
+    files: &mut Vec<GeneratedFile>,
+) -> Result<Child, EmitError> {
+    let service_mod = ident(&snake(service));
+    let service_ty = format_ident!("{}", camel(service));
+    let mut version_children = Vec::new();
+    for (version, resources) in versions {
+        let resource_children: Vec<Child> = resources
+            .keys()
+            .map(|resource| {
+                (
                     ident(&snake(resource)),
                     format_ident!("{}", camel(resource)),
                     format!("The `{resource}` resource."),
-                ));
-            }
-            let mods = resource_children.iter().map(|(m, _, _)| m);
-            let doc = format!("Version `{version}` of the `{service}` service.");
-            let body = level_struct(&version_ty, &doc, &resource_children);
-            let module_doc = inner_doc_attrs(&doc);
-            let tokens = quote! { #module_doc #( pub mod #mods; )* #body };
-            let path = format!("src/{}/{}/mod.rs", service_mod, version_mod).replace("r#", "");
-            files.push(rust_file(
-                &path,
-                &format!("the `{service}.{version}` pages"),
-                tokens,
-            )?);
-            version_children.push((version_mod, version_ty, format!("Version `{version}`.")));
-        }
-        let mods = version_children.iter().map(|(m, _, _)| m);
-        let doc = format!("The `{service}` service.");
-        let body = level_struct(&service_ty, &doc, &version_children);
-        let module_doc = inner_doc_attrs(&doc);
-        let models = models.remove(service).flatten();
-        let models_mod = models.is_some().then(|| quote! { pub mod models; });
-        files.extend(models);
-        let tokens = quote! { #module_doc #models_mod #( pub mod #mods; )* #body };
-        let path = format!("src/{}/mod.rs", service_mod).replace("r#", "");
-        files.push(rust_file(&path, &format!("the `{service}` pages"), tokens)?);
-        services.push((service_mod, service_ty, format!("The `{service}` service.")));
+                )
+            })
+            .collect();
+        let doc = format!("Version `{version}` of the `{service}` service.");
+        let version_ty = format_ident!("{}", camel(version));
+        let path = format!(
+            "src/{}/{}/mod.rs",
+            module_file(service),
+            module_file(version)
+        );
+        let origin = format!("the `{service}.{version}` pages");
+        files.push(level_file(
+            &path,
+            &origin,
+            &doc,
+            &version_ty,
+            None,
+            &resource_children,
+        )?);
+        version_children.push((
+            ident(&snake(version)),
+            version_ty,
+            format!("Version `{version}`."),
+        ));
     }
-    files.extend(lib_files(&services, specs.len(), crate_name)?);
-    Ok(files)
+    let doc = format!("The `{service}` service.");
+    let models_mod = models.is_some().then(|| quote! { pub mod models; });
+    files.extend(models);
+    let path = format!("src/{}/mod.rs", module_file(service));
+    let origin = format!("the `{service}` pages");
+    files.push(level_file(
+        &path,
+        &origin,
+        &doc,
+        &service_ty,
+        models_mod,
+        &version_children,
+    )?);
+    Ok((service_mod, service_ty, format!("The `{service}` service.")))
+}
+
+/// The `mod.rs` of a service or version: its docs, its modules and its [`level_struct`].
+fn level_file(
+    path: &str,
+    origin: &str,
+    doc: &str,
+    ty: &Ident,
+    models_mod: Option<TokenStream>,
+    children: &[Child],
+) -> Result<GeneratedFile, EmitError> {
+    let mods = children.iter().map(|(m, _, _)| m);
+    let body = level_struct(ty, doc, children);
+    let module_doc = inner_doc_attrs(doc);
+    let tokens = quote! { #module_doc #models_mod #( pub mod #mods; )* #body };
+    rust_file(path, origin, tokens)
 }
 
 /// `src/<service>/models.rs`, when the service has shared types.
 fn models_file(service: &str, shared: &Shared) -> Result<Option<GeneratedFile>, EmitError> {
-    let Some(models) = shared::models_items(shared, service)? else {
+    let Some(models) = models::models_items(shared, service)? else {
         return Ok(None);
     };
-    let path = format!("src/{}/models.rs", ident(&snake(service))).replace("r#", "");
+    let path = format!("src/{}/models.rs", module_file(service));
     rust_file(&path, &format!("the `{service}` pages"), models).map(Some)
 }
 
+/// Where one resource's files go, and what it belongs to.
+struct Resource<'a> {
+    dir: &'a str,
+    service: &'a str,
+    version: &'a str,
+    resource: &'a str,
+}
+
+/// One file per endpoint of a resource, and its `mod.rs` with the resource struct.
 fn resource_files(
-    dir: &str,
-    service: &str,
-    version: &str,
-    resource: &str,
-    resource_ty: &Ident,
+    place: &Resource,
     endpoints: &[&Spec],
     shared: &Shared,
 ) -> Result<Vec<GeneratedFile>, EmitError> {
+    let Resource {
+        dir,
+        service,
+        version,
+        resource,
+    } = *place;
+    let resource_ty = format_ident!("{}", camel(resource));
     let mut files = Vec::new();
     let mut mods = Vec::new();
     let mut reexports = Vec::new();
     let mut methods = Vec::new();
     for spec in endpoints {
         let names = Names::of(spec);
-        let file_name = names.module.to_string().replace("r#", "");
+        let file_name = unraw(&names.module);
         files.push(rust_file(
             &format!("{dir}/{file_name}.rs"),
             &spec.source,
@@ -212,7 +280,7 @@ fn resource_files(
         )?);
         let (module, request, response) = (&names.module, &names.request, &names.response);
         let body = spec.request.as_ref().map(|_| &names.body);
-        let response = (!endpoint::is_download(spec)).then_some(response);
+        let response = (!is_download(spec)).then_some(response);
         let items = [Some(request), body, response].into_iter().flatten();
         reexports.push(quote! { pub use #module::{#( #items ),*}; });
         mods.push(module.clone());
@@ -252,7 +320,7 @@ fn resource_files(
 /// marked `#[rustfmt::skip]`: prettyplease formats them, and `cargo fmt` on the workspace
 /// must not fight it.
 fn lib_files(
-    services: &[(Ident, Ident, String)],
+    services: &[Child],
     page_count: usize,
     crate_name: &str,
 ) -> Result<Vec<GeneratedFile>, EmitError> {
@@ -261,7 +329,7 @@ fn lib_files(
     let mods = services.iter().map(|(m, _, _)| m);
     let features: Vec<String> = services
         .iter()
-        .map(|(m, _, _)| feature(&m.to_string().replace("r#", "")))
+        .map(|(m, _, _)| feature(&unraw(m)))
         .collect();
     let lib = quote! {
         #doc
@@ -276,9 +344,18 @@ fn lib_files(
 
         #( #[cfg(feature = #features)] #[rustfmt::skip] pub mod #mods; )*
     };
+    let client = client_items(services, &features);
+    Ok(vec![
+        rust_file("src/lib.rs", &origin, lib)?,
+        rust_file("src/client.rs", &origin, client)?,
+    ])
+}
+
+/// `client.rs`: `Client` with one accessor per service, each behind its feature.
+fn client_items(services: &[Child], features: &[String]) -> TokenStream {
     let accessors = services
         .iter()
-        .zip(&features)
+        .zip(features)
         .map(|((module, ty, doc), feature)| {
             let doc = doc_attrs(&format!("{doc}\n\nNeeds the `{feature}` feature."));
             quote! {
@@ -289,7 +366,7 @@ fn lib_files(
                 }
             }
         });
-    let client = quote! {
+    quote! {
         //! [`Client`], the entry point to every service.
 
         /// The API client: `client.<service>().<version>().<resource>().<method>(request)`.
@@ -335,11 +412,7 @@ fn lib_files(
                 Client::new(core)
             }
         }
-    };
-    Ok(vec![
-        rust_file("src/lib.rs", &origin, lib)?,
-        rust_file("src/client.rs", &origin, client)?,
-    ])
+    }
 }
 
 const LIB_DOC: &str =

@@ -10,16 +10,26 @@ use quote::quote;
 use super::EmitError;
 use super::docs::{doc_attrs, field_doc};
 use super::enums::{EnumKey, EnumShape, enum_items, shape_of};
-use super::naming::{camel, ident, snake};
-use super::shared::{Shared, shape_key, side_of};
+use super::naming::{camel, unraw};
+use super::shapes::{PRELUDE, Side, element_of, member_names, shape_key, side_of, value_of};
+use super::shared::Shared;
 use crate::spec::{Field, FieldType};
 
-/// Which way a type travels. Request fields follow the page's required flags; response
-/// fields are all `Option`, because a reply may leave out anything and must still decode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Side {
-    Request,
-    Response,
+/// A field's Rust type (without the `Option`), and the struct defined for it when it is an
+/// object or an array or map of objects: the name `has_validate` knows that struct by (a
+/// local name, or a shared type's path).
+pub struct RustType {
+    pub tokens: TokenStream,
+    pub nested: Option<String>,
+}
+
+impl RustType {
+    fn plain(tokens: TokenStream) -> Self {
+        RustType {
+            tokens,
+            nested: None,
+        }
+    }
 }
 
 /// A type name's definition in one module: two uses of a name agree only when their
@@ -107,14 +117,13 @@ impl<'a> Types<'a> {
         side: Side,
     ) -> Result<TokenStream, EmitError> {
         match element_of(field) {
-            Some(element) => Ok(self.rust_type(&element, parent, side)?.0),
+            Some(element) => Ok(self.rust_type(&element, parent, side)?.tokens),
             None => Ok(quote! { serde_json::Value }),
         }
     }
 
     /// The type of a nested object: the service's shared type when it is one, else a
-    /// struct here (reused when the same fields come back). Also the name `has_validate`
-    /// knows it by.
+    /// struct here (reused when the same fields come back).
     fn define_nested(
         &mut self,
         preferred: &str,
@@ -122,14 +131,17 @@ impl<'a> Types<'a> {
         doc: &str,
         fields: &[Field],
         side: Side,
-    ) -> Result<(TokenStream, String), EmitError> {
+    ) -> Result<RustType, EmitError> {
         let side = side_of(side, fields);
         let key = shape_key(fields, side);
         if let Some(path) = self.shared.path_of(preferred, side, &key) {
             let tokens = path.parse().map_err(|_| {
                 EmitError::new(self.endpoint, format!("bad shared type path `{path}`"))
             })?;
-            return Ok((tokens, path));
+            return Ok(RustType {
+                tokens,
+                nested: Some(path),
+            });
         }
         let (name, new) = self.claim(preferred, parent, Def::Struct(side, key))?;
         let ident = if new {
@@ -137,7 +149,10 @@ impl<'a> Types<'a> {
         } else {
             Ident::new(&name, Span::call_site())
         };
-        Ok((quote! { #ident }, name))
+        Ok(RustType {
+            tokens: quote! { #ident },
+            nested: Some(name),
+        })
     }
 
     /// The enum of a field with documented values: the service's shared one when it is
@@ -221,13 +236,16 @@ impl<'a> Types<'a> {
         let mut wire = Vec::new();
         let mut checks = Vec::new();
         for (member, field) in member_names(fields) {
-            let (value_ty, nested) = match (shape, form_file(field)) {
-                (Shape::Form, Some(ty)) => (ty, None),
+            let RustType {
+                tokens: value_ty,
+                nested,
+            } = match (shape, form_file(field)) {
+                (Shape::Form, Some(ty)) => RustType::plain(ty),
                 _ => self.rust_type(field, name, side)?,
             };
             let optional = side == Side::Response || !field.is_required();
             let mut doc = field_doc(field, side == Side::Request);
-            if shape == Shape::Json && member.to_string().trim_start_matches("r#") != field.name {
+            if shape == Shape::Json && unraw(&member) != field.name {
                 doc.push_str(&format!("\n\nOn the wire: `{}`.", field.name));
             }
             let doc = doc_attrs(&doc);
@@ -267,15 +285,7 @@ impl<'a> Types<'a> {
                 }
             }
         });
-        let derives = match shape {
-            // `Debug` comes with the serde impls: the members a value has, as on the wire.
-            Shape::Json => quote! { #[derive(Clone, Default, PartialEq)] },
-            // `Default` only when it can be had: a required file has no default.
-            Shape::Form if fields.iter().all(|f| !f.is_required()) => {
-                quote! { #[derive(Clone, Debug, Default, PartialEq)] }
-            }
-            Shape::Form => quote! { #[derive(Clone, Debug, PartialEq)] },
-        };
+        let derives = struct_derives(shape, fields);
         let serde = (shape == Shape::Json).then(|| object_impls(&type_ident, &wire));
         self.items[slot] = Some(quote! {
             #doc
@@ -287,18 +297,17 @@ impl<'a> Types<'a> {
         Ok(type_ident)
     }
 
-    /// The Rust type of a field's value (without the `Option`), and the struct defined for
-    /// it when it is an object or an array of objects.
+    /// The Rust type of a field's value (without the `Option`).
     pub fn rust_type(
         &mut self,
         field: &Field,
         parent: &str,
         side: Side,
-    ) -> Result<(TokenStream, Option<String>), EmitError> {
-        let plain = |ty: TokenStream| Ok((ty, None));
+    ) -> Result<RustType, EmitError> {
         if let Some(shape) = shape_of(field) {
-            return Ok((self.define_enum(field, shape, parent)?, None));
+            return Ok(RustType::plain(self.define_enum(field, shape, parent)?));
         }
+        let plain = |tokens: TokenStream| Ok(RustType::plain(tokens));
         match field.ty {
             FieldType::String => plain(quote! { String }),
             FieldType::Int => plain(quote! { i64 }),
@@ -311,31 +320,53 @@ impl<'a> Types<'a> {
             }
             FieldType::Object => {
                 let doc = object_doc(field);
-                let (ty, name) =
-                    self.define_nested(&camel(&field.name), parent, &doc, &field.fields, side)?;
-                Ok((ty, Some(name)))
+                self.define_nested(&camel(&field.name), parent, &doc, &field.fields, side)
             }
             FieldType::Array => {
-                let (inner, nested) = match element_of(field) {
-                    Some(element) => self.rust_type(&element, parent, side)?,
-                    None => (quote! { serde_json::Value }, None),
-                };
-                Ok((quote! { Vec<#inner> }, nested))
+                let RustType { tokens, nested } =
+                    self.inner_type(element_of(field), parent, side)?;
+                Ok(RustType {
+                    tokens: quote! { Vec<#tokens> },
+                    nested,
+                })
             }
             FieldType::Map => {
-                let (inner, nested) = match value_of(field) {
-                    Some(value) => self.rust_type(&value, parent, side)?,
-                    None => (quote! { serde_json::Value }, None),
-                };
-                Ok((
-                    quote! { std::collections::BTreeMap<String, #inner> },
+                let RustType { tokens, nested } = self.inner_type(value_of(field), parent, side)?;
+                Ok(RustType {
+                    tokens: quote! { std::collections::BTreeMap<String, #tokens> },
                     nested,
-                ))
+                })
             }
             // A file outside a multipart body (the page says so in a JSON body or a reply):
             // whatever the wire holds.
             FieldType::File => plain(quote! { serde_json::Value }),
         }
+    }
+
+    /// The type of an array's element or a map's value; any JSON when the page gives none.
+    fn inner_type(
+        &mut self,
+        inner: Option<Field>,
+        parent: &str,
+        side: Side,
+    ) -> Result<RustType, EmitError> {
+        match inner {
+            Some(inner) => self.rust_type(&inner, parent, side),
+            None => Ok(RustType::plain(quote! { serde_json::Value })),
+        }
+    }
+}
+
+/// The derives of a struct: `Debug` comes with a JSON struct's serde impls (the members
+/// a value has, as on the wire); a form has `Default` only when it can (a required file
+/// has no default).
+fn struct_derives(shape: Shape, fields: &[Field]) -> TokenStream {
+    match shape {
+        Shape::Json => quote! { #[derive(Clone, Default, PartialEq)] },
+        Shape::Form if fields.iter().all(|f| !f.is_required()) => {
+            quote! { #[derive(Clone, Debug, Default, PartialEq)] }
+        }
+        Shape::Form => quote! { #[derive(Clone, Debug, PartialEq)] },
     }
 }
 
@@ -534,71 +565,9 @@ pub fn form_file(field: &Field) -> Option<TokenStream> {
     }
 }
 
-/// Names generated code uses unqualified; a struct of one of these names would shadow them.
-pub const PRELUDE: &[&str] = &[
-    "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err", "Default", "Self",
-    "From",
-];
-
-/// Each field with its Rust member name: snake case, unique within the struct (`userId`
-/// and `user_id` become `user_id` and `user_id_2`). A wire name listed twice is one field.
-pub fn member_names(fields: &[Field]) -> Vec<(Ident, &Field)> {
-    let mut seen_wire = HashSet::new();
-    let mut taken = HashSet::new();
-    let mut out = Vec::new();
-    for field in fields {
-        if !seen_wire.insert(field.name.as_str()) {
-            continue;
-        }
-        let base = snake(&field.name);
-        let mut name = base.clone();
-        let mut n = 2;
-        while !taken.insert(name.clone()) {
-            name = format!("{base}_{n}");
-            n += 1;
-        }
-        out.push((ident(&name), field));
-    }
-    out
-}
-
 fn object_doc(field: &Field) -> String {
     match &field.description {
         Some(description) => description.clone(),
         None => format!("The `{}` object.", field.name.trim_end_matches("[]")),
-    }
-}
-
-/// An array field's element as a field of its own, named for one item (`items` → `item`):
-/// the name its struct or enum gets. Values listed on the array are its elements' values.
-pub fn element_of(field: &Field) -> Option<Field> {
-    element_named(field, &field.name)
-}
-
-/// [`element_of`] for an array field called `name`.
-pub fn element_named(field: &Field, name: &str) -> Option<Field> {
-    let mut element = (**field.items.as_ref()?).clone();
-    element.name = singular(name);
-    if element.enum_values.is_empty() {
-        element.enum_values = field.enum_values.clone();
-    }
-    Some(element)
-}
-
-/// A map field's value as a field of its own (`names` → `names_value`).
-pub fn value_of(field: &Field) -> Option<Field> {
-    let mut value = (**field.values.as_ref()?).clone();
-    value.name = format!("{}_value", field.name);
-    Some(value)
-}
-
-/// `items` → `item`, `periods` → `period`: the name of one element of an array field.
-pub fn singular(name: &str) -> String {
-    if let Some(stem) = name.strip_suffix("ies").filter(|s| s.len() > 1) {
-        return format!("{stem}y");
-    }
-    match name.strip_suffix('s') {
-        Some(stem) if stem.len() > 2 && !stem.ends_with('s') => stem.to_string(),
-        _ => format!("{name}_item"),
     }
 }

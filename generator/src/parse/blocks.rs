@@ -212,8 +212,7 @@ fn markdown_blocks(text: &str) -> Vec<Block> {
     let lines = Lines::new(text);
     let mut out = Vec::new();
     let mut builder: Option<Builder> = None;
-    let mut table: Option<Table> = None;
-    let mut row: Option<Row> = None;
+    let mut tables = Tables::default();
 
     let parser = Parser::new_ext(text, Options::ENABLE_TABLES).into_offset_iter();
     for (event, range) in parser {
@@ -221,7 +220,7 @@ fn markdown_blocks(text: &str) -> Vec<Block> {
             Event::Start(Tag::Heading { level, .. }) => {
                 builder = Some(Builder::heading(level as u8, lines.line_of(range.start)));
             }
-            Event::Start(Tag::Paragraph) if table.is_none() => {
+            Event::Start(Tag::Paragraph) if tables.table.is_none() => {
                 out.push(Block::Paragraph {
                     text: text[range.clone()].trim().to_string(),
                     line: lines.line_of(range.start),
@@ -249,15 +248,39 @@ fn markdown_blocks(text: &str) -> Vec<Block> {
                     out.push(b.finish());
                 }
             }
+            event => tables.on(&event, range, text, &lines, &mut out),
+        }
+    }
+    out
+}
+
+/// The table being read, and its row.
+#[derive(Default)]
+struct Tables {
+    table: Option<Table>,
+    row: Option<Row>,
+}
+
+impl Tables {
+    /// A table event; others are ignored. A finished table goes to `out`.
+    fn on(
+        &mut self,
+        event: &Event,
+        range: Range<usize>,
+        text: &str,
+        lines: &Lines,
+        out: &mut Vec<Block>,
+    ) {
+        match event {
             Event::Start(Tag::Table(_)) => {
-                table = Some(Table {
+                self.table = Some(Table {
                     line: lines.line_of(range.start),
                     header: Vec::new(),
                     rows: Vec::new(),
                 });
             }
             Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => {
-                row = Some(Row {
+                self.row = Some(Row {
                     line: lines.line_of(range.start),
                     cells: Vec::new(),
                     written_cells: count_cells(&text[range.clone()]),
@@ -265,7 +288,7 @@ fn markdown_blocks(text: &str) -> Vec<Block> {
                 });
             }
             Event::Start(Tag::TableCell) => {
-                if let Some(r) = row.as_mut() {
+                if let Some(r) = self.row.as_mut() {
                     r.cells.push(Cell {
                         indent: cell_indent(text, &range),
                         text: cell_text(text, range),
@@ -273,24 +296,23 @@ fn markdown_blocks(text: &str) -> Vec<Block> {
                 }
             }
             Event::End(TagEnd::TableHead) => {
-                if let (Some(t), Some(r)) = (table.as_mut(), row.take()) {
+                if let (Some(t), Some(r)) = (self.table.as_mut(), self.row.take()) {
                     t.header = r.cells;
                 }
             }
             Event::End(TagEnd::TableRow) => {
-                if let (Some(t), Some(r)) = (table.as_mut(), row.take()) {
+                if let (Some(t), Some(r)) = (self.table.as_mut(), self.row.take()) {
                     t.rows.push(r);
                 }
             }
             Event::End(TagEnd::Table) => {
-                if let Some(t) = table.take() {
+                if let Some(t) = self.table.take() {
                     out.push(Block::Table(t));
                 }
             }
             _ => {}
         }
     }
-    out
 }
 
 fn is_fenced(source: &str) -> bool {

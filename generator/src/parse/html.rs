@@ -125,39 +125,12 @@ fn region_blocks(lines: &[&str], first_line: usize) -> Vec<Block> {
             }
             ("md-tr" | "md-dt-tr" | "tr", true) => finish_row(&mut state),
             ("md-th" | "md-dt-th" | "md-td" | "md-dt-td", false) => {
-                let close = format!("</{}>", tag.name);
-                let end = text[after..].find(&close).map_or(text.len(), |e| after + e);
-                let cell = Cell {
-                    text: clean_cell(&text[after..end]),
-                    indent: 0,
-                };
-                pos = (end + close.len()).min(text.len());
-                if state.in_head {
-                    if let Some(table) = state.table.as_mut() {
-                        table.header.push(cell);
-                    }
-                } else if let Some(row) = state.row.as_mut() {
-                    row.cells.push(cell);
-                    row.written_cells += 1;
-                }
+                pos = read_cell(&text, after, tag.name, &mut state);
             }
             ("md-code-json", false) => {
-                let close = "</md-code-json>";
-                let end = text[after..].find(close).map_or(text.len(), |e| after + e);
-                let body = &text[after..end];
-                // The JSON starts on the line after the tag when the tag ends its line.
-                let skip = body.len() - body.trim_start_matches([' ', '\t']).len();
-                let body = &body[skip..];
-                let (body, line) = match body.strip_prefix('\n') {
-                    Some(rest) => (rest, line_of(after) + 1),
-                    None => (body, line_of(after)),
-                };
-                out.push(Block::Code {
-                    lang: "json".to_string(),
-                    text: body.to_string(),
-                    line,
-                });
-                pos = (end + close.len()).min(text.len());
+                let (block, next) = code_json(&text, after, &line_of);
+                out.push(block);
+                pos = next;
             }
             _ => {}
         }
@@ -167,6 +140,46 @@ fn region_blocks(lines: &[&str], first_line: usize) -> Vec<Block> {
         out.push(Block::Table(table));
     }
     out
+}
+
+/// A header or body cell whose text starts at `after` (past its opening tag); returns
+/// where reading goes on, past the closing tag.
+fn read_cell(text: &str, after: usize, name: &str, state: &mut RegionState) -> usize {
+    let close = format!("</{name}>");
+    let end = text[after..].find(&close).map_or(text.len(), |e| after + e);
+    let cell = Cell {
+        text: clean_cell(&text[after..end]),
+        indent: 0,
+    };
+    if state.in_head {
+        if let Some(table) = state.table.as_mut() {
+            table.header.push(cell);
+        }
+    } else if let Some(row) = state.row.as_mut() {
+        row.cells.push(cell);
+        row.written_cells += 1;
+    }
+    (end + close.len()).min(text.len())
+}
+
+/// An `<md-code-json>` block whose text starts at `after`, and where reading goes on.
+fn code_json(text: &str, after: usize, line_of: &impl Fn(usize) -> usize) -> (Block, usize) {
+    let close = "</md-code-json>";
+    let end = text[after..].find(close).map_or(text.len(), |e| after + e);
+    let body = &text[after..end];
+    // The JSON starts on the line after the tag when the tag ends its line.
+    let skip = body.len() - body.trim_start_matches([' ', '\t']).len();
+    let body = &body[skip..];
+    let (body, line) = match body.strip_prefix('\n') {
+        Some(rest) => (rest, line_of(after) + 1),
+        None => (body, line_of(after)),
+    };
+    let block = Block::Code {
+        lang: "json".to_string(),
+        text: body.to_string(),
+        line,
+    };
+    (block, (end + close.len()).min(text.len()))
 }
 
 fn finish_row(state: &mut RegionState) {

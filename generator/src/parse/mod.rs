@@ -1,7 +1,9 @@
 //! Markdown page → [`Spec`]. A front end per dialect turns the page into
 //! [`blocks::Block`]s (the pipe rendering through pulldown-cmark, the site's `:::html`
 //! source through [`html`]); one [`reader`] reads those blocks into a spec, with the shared
-//! modules for cells, types, examples and SDK samples.
+//! modules for cells, types, examples and SDK samples, and [`normalize`] applies the
+//! project's conventions where the page leaves something open (a GET's body, default
+//! content types, inferred pagination).
 
 pub mod blocks;
 pub mod cell;
@@ -9,6 +11,7 @@ pub mod contradict;
 pub mod html;
 pub mod infer;
 pub mod json;
+pub mod normalize;
 mod reader;
 pub mod sdk;
 pub mod type_notes;

@@ -79,64 +79,76 @@ impl TypeNotes {
                 {
                     open.pop();
                 }
-                if let Some(model) = model_heading(trimmed) {
-                    // `array`, `object`, `map<…>` name a shape, not a model: each such
-                    // heading describes only what is under it.
-                    let model = if read_type(&model).known {
-                        format!("{model}{ANONYMOUS}{number}")
-                    } else {
-                        model
-                    };
-                    if open.is_empty() {
-                        notes.top_level.push(model.clone());
-                    }
-                    // A nested field waiting for its model gets it.
-                    if let Some((_, parent)) = open.last()
-                        && let Some(Member::Nested {
-                            model: slot @ None, ..
-                        }) = notes.models.get_mut(parent).and_then(|m| m.last_mut())
-                    {
-                        *slot = Some(model.clone());
-                    }
-                    // A model described again (`content_color` under `backColor` and
-                    // `textColor`) keeps its first description.
-                    let described = notes.models.get(&model).is_some_and(|m| !m.is_empty());
-                    let target = if described {
-                        format!("{model}{REPEATED}")
-                    } else {
-                        model
-                    };
-                    notes.models.entry(target.clone()).or_default();
-                    open.push((indent, target));
-                } else if let Some((name, array)) = nested_field(trimmed) {
-                    if let Some((_, model)) = open.last() {
-                        notes
-                            .models
-                            .entry(model.clone())
-                            .or_default()
-                            .push(Member::Nested {
-                                name,
-                                array,
-                                model: None,
-                            });
-                    }
-                } else if let Some((_, model)) = open.last() {
-                    let members = notes.models.entry(model.clone()).or_default();
-                    for pair in trimmed.split("<br>") {
-                        if let Some((name, ty)) = pair.split_once(':') {
-                            let (name, ty) = (name.trim(), ty.trim());
-                            if !name.is_empty() && !ty.is_empty() {
-                                members.push(Member::Plain {
-                                    name: name.to_string(),
-                                    ty: ty.to_string(),
-                                });
-                            }
-                        }
+                notes.read_line(trimmed, indent, number, &mut open);
+            }
+        }
+        notes
+    }
+
+    /// One line of a `**类型额外说明**` list: a model heading (which opens its list), a
+    /// nested field (which waits for the model that follows), or `name: type` members.
+    /// `open`: (indent, model) of the lists this line is inside.
+    fn read_line(
+        &mut self,
+        trimmed: &str,
+        indent: usize,
+        number: usize,
+        open: &mut Vec<(usize, String)>,
+    ) {
+        if let Some(model) = model_heading(trimmed) {
+            // `array`, `object`, `map<…>` name a shape, not a model: each such
+            // heading describes only what is under it.
+            let model = if read_type(&model).known {
+                format!("{model}{ANONYMOUS}{number}")
+            } else {
+                model
+            };
+            if open.is_empty() {
+                self.top_level.push(model.clone());
+            }
+            // A nested field waiting for its model gets it.
+            if let Some((_, parent)) = open.last()
+                && let Some(Member::Nested {
+                    model: slot @ None, ..
+                }) = self.models.get_mut(parent).and_then(|m| m.last_mut())
+            {
+                *slot = Some(model.clone());
+            }
+            // A model described again (`content_color` under `backColor` and
+            // `textColor`) keeps its first description.
+            let described = self.models.get(&model).is_some_and(|m| !m.is_empty());
+            let target = if described {
+                format!("{model}{REPEATED}")
+            } else {
+                model
+            };
+            self.models.entry(target.clone()).or_default();
+            open.push((indent, target));
+        } else if let Some((name, array)) = nested_field(trimmed) {
+            if let Some((_, model)) = open.last() {
+                self.models
+                    .entry(model.clone())
+                    .or_default()
+                    .push(Member::Nested {
+                        name,
+                        array,
+                        model: None,
+                    });
+            }
+        } else if let Some((_, model)) = open.last() {
+            let members = self.models.entry(model.clone()).or_default();
+            for pair in trimmed.split("<br>") {
+                if let Some((name, ty)) = pair.split_once(':') {
+                    let (name, ty) = (name.trim(), ty.trim());
+                    if !name.is_empty() && !ty.is_empty() {
+                        members.push(Member::Plain {
+                            name: name.to_string(),
+                            ty: ty.to_string(),
+                        });
                     }
                 }
             }
         }
-        notes
     }
 
     pub fn is_empty(&self) -> bool {

@@ -1,8 +1,10 @@
 //! The intermediate spec (IR): one [`Spec`] per endpoint.
 //!
 //! This is the contract between parser and emitter, and other tools read its YAML form, so
-//! the key names follow `spec-format.md` exactly. Empty values are skipped so the YAML
-//! carries only what the page said.
+//! the key names follow the format document, `docs/spec-format.md` in the repository,
+//! exactly. Empty values are skipped so the YAML carries only what the page said. Every
+//! closed set of values is an enum here with the document's spellings as serde names, so
+//! neither side can write or read a value the other does not know.
 
 pub mod check;
 pub mod overrides;
@@ -56,20 +58,18 @@ pub struct Spec {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Http {
-    /// Upper case: GET POST PUT PATCH DELETE.
-    pub method: String,
+    pub method: HttpMethod,
     /// As documented, `:param` form, no host.
     pub path: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Auth {
-    /// `tenant` | `user` | `app` (the `…_access_token` kinds the endpoint accepts).
+    /// The `…_access_token` kinds the endpoint accepts, in the order the page names them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tokens: Vec<String>,
-    /// `custom` | `isv`.
+    pub tokens: Vec<TokenKind>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub app_types: Vec<String>,
+    pub app_types: Vec<AppType>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scopes: Vec<Scope>,
 }
@@ -89,7 +89,8 @@ pub struct Scope {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Request {
-    pub content_type: String,
+    /// `application/json` or `multipart/form-data`; never octet-stream.
+    pub content_type: ContentType,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<Field>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -98,7 +99,8 @@ pub struct Request {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Response {
-    pub content_type: String,
+    /// `application/json`, or `application/octet-stream` for a file's bytes.
+    pub content_type: ContentType,
     /// The fields of `data` (not `code` / `msg`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<Field>,
@@ -119,8 +121,7 @@ pub enum FieldsFrom {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pagination {
     pub token_param: String,
-    /// `query` | `body`.
-    pub token_in: String,
+    pub token_in: TokenIn,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size_param: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -136,6 +137,137 @@ pub struct ErrorCode {
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+}
+
+/// An HTTP method, upper case on the wire and in the YAML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl HttpMethod {
+    pub const ALL: [HttpMethod; 5] = [
+        HttpMethod::Get,
+        HttpMethod::Post,
+        HttpMethod::Put,
+        HttpMethod::Patch,
+        HttpMethod::Delete,
+    ];
+
+    /// `GET`, as pages and the YAML write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+
+    /// The method a page names, in any case; `None` for any other word.
+    pub fn from_name(name: &str) -> Option<HttpMethod> {
+        Self::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(name.trim()))
+    }
+}
+
+impl std::fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The kind of access token an endpoint accepts (`tenant` for `tenant_access_token`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    Tenant,
+    User,
+    App,
+}
+
+impl TokenKind {
+    pub const ALL: [TokenKind; 3] = [TokenKind::Tenant, TokenKind::User, TokenKind::App];
+
+    /// `tenant`, as the YAML writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Tenant => "tenant",
+            TokenKind::User => "user",
+            TokenKind::App => "app",
+        }
+    }
+
+    /// `tenant_access_token`, as pages write it.
+    pub fn token_name(self) -> String {
+        format!("{}_access_token", self.as_str())
+    }
+
+    /// The kind whose YAML name is `name`.
+    pub fn from_name(name: &str) -> Option<TokenKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+/// The kind of app an endpoint is for: a self-built (`custom`) or marketplace (`isv`) one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppType {
+    Custom,
+    Isv,
+}
+
+impl AppType {
+    /// The type a page's 支持的应用类型 cell names (`custom`, `isv`); `None` for others.
+    pub fn from_name(name: &str) -> Option<AppType> {
+        match name {
+            "custom" => Some(AppType::Custom),
+            "isv" => Some(AppType::Isv),
+            _ => None,
+        }
+    }
+}
+
+/// The content types the IR knows, as their MIME names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ContentType {
+    #[serde(rename = "application/json")]
+    Json,
+    #[serde(rename = "multipart/form-data")]
+    Multipart,
+    #[serde(rename = "application/octet-stream")]
+    OctetStream,
+}
+
+impl ContentType {
+    pub const ALL: [ContentType; 3] = [
+        ContentType::Json,
+        ContentType::Multipart,
+        ContentType::OctetStream,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContentType::Json => "application/json",
+            ContentType::Multipart => "multipart/form-data",
+            ContentType::OctetStream => "application/octet-stream",
+        }
+    }
+}
+
+/// Where a paged request carries its page token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenIn {
+    Query,
+    Body,
 }
 
 /// A parameter, body field or response field. Without a name it describes an array
@@ -215,9 +347,10 @@ impl Field {
 #[serde(rename_all = "snake_case")]
 pub enum FieldType {
     String,
-    /// A JSON number that fits i32.
+    /// A JSON number. The docs call it int32; the emitter writes `i64`, so any 64-bit
+    /// integer fits (`docs/spec-format.md`, Types).
     Int,
-    /// A 64-bit integer, sent as a JSON string.
+    /// A 64-bit integer, sent as a JSON string (numbers are read too).
     Int64,
     Float,
     Bool,

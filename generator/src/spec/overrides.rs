@@ -216,7 +216,7 @@ fn describe(patch: &Patch) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::{Http, Request};
+    use crate::spec::{ContentType, Http, HttpMethod, Request};
 
     fn spec() -> Spec {
         let mut items = Field::new("items", FieldType::Array);
@@ -229,7 +229,7 @@ mod tests {
             summary: None,
             source: "p.md".into(),
             http: Http {
-                method: "POST".into(),
+                method: HttpMethod::Post,
                 path: "/open-apis/x/v1/y".into(),
             },
             rate_limit: None,
@@ -238,7 +238,7 @@ mod tests {
             query_params: vec![Field::new("legacy", FieldType::String)],
             headers: vec![],
             request: Some(Request {
-                content_type: "application/json".into(),
+                content_type: ContentType::Json,
                 fields: vec![items],
                 example: None,
             }),

@@ -5,7 +5,7 @@ use super::Page;
 use super::tables::strip_code;
 use crate::diagnostics::{Diagnostic, Kind};
 use crate::parse::blocks::{Block, Row, Table};
-use crate::spec::Scope;
+use crate::spec::{AppType, ContentType, HttpMethod, Scope, TokenKind};
 
 /// First header cells of the table with URL, method and scopes, in the dialects seen:
 /// `基本` (pipe, site), `项目` (variants), `Facts` (Lark English), or the URL row itself.
@@ -85,11 +85,19 @@ pub(super) fn read_basics(table: &Table, page: &mut Page) {
         let value = strip_code(row.cell(1));
         match basics_key(row.cell(0)) {
             "HTTP URL" => page.path = Some(path_of(value)),
-            "HTTP Method" => page.method = Some(value.to_ascii_uppercase()),
-            "支持的访问令牌" => page.auth.tokens = tokens_in(value),
-            "支持的应用类型" => {
-                page.auth.app_types = list(value).map(str::to_string).collect()
+            "HTTP Method" => match HttpMethod::from_name(value) {
+                Some(method) => page.method = Some(method),
+                None => page.diagnostics.push(Diagnostic::error(
+                    row.line,
+                    Kind::BadValue,
+                    format!("HTTP Method `{value}` is not GET, POST, PUT, PATCH or DELETE"),
+                )),
+            },
+            "支持的访问令牌" => {
+                page.auth.tokens = tokens_in(value);
+                page.diagnostics.extend(unknown_tokens(value, row.line));
             }
+            "支持的应用类型" => page.auth.app_types = app_types(value, row.line, page),
             "权限要求" if row.cell(1).contains('`') => {
                 page.auth.scopes.extend(ticked_scopes(row.cell(1)))
             }
@@ -199,27 +207,64 @@ pub(super) fn list(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// The token kinds named in a text: `tenant_access_token, user_access_token` → tenant, user.
-pub(super) fn tokens_in(text: &str) -> Vec<String> {
+pub(super) fn tokens_in(text: &str) -> Vec<TokenKind> {
     let mut tokens = Vec::new();
-    for kind in ["tenant", "user", "app"] {
-        if let Some(at) = text.find(&format!("{kind}_access_token")) {
-            tokens.push((at, kind.to_string()));
+    for kind in TokenKind::ALL {
+        if let Some(at) = text.find(&kind.token_name()) {
+            tokens.push((at, kind));
         }
     }
     tokens.sort();
     tokens.into_iter().map(|(_, kind)| kind).collect()
 }
 
+/// A warning for each `…_access_token` a text names whose kind the IR does not know
+/// (`refresh_access_token`): it is not a token the endpoint can be called with, and is
+/// left out of `auth.tokens`, so say so instead of dropping it silently.
+pub(super) fn unknown_tokens(text: &str, line: usize) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices("_access_token") {
+        let start = text[..at]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .map_or(0, |i| i + 1);
+        let kind = &text[start..at];
+        if kind.is_empty() || TokenKind::from_name(kind).is_some() {
+            continue;
+        }
+        out.push(Diagnostic::warning(
+            line,
+            Kind::UnknownToken,
+            format!("`{kind}_access_token` is not a token kind the IR knows (tenant, user, app); left out"),
+        ));
+    }
+    out
+}
+
+/// The app types of a 支持的应用类型 cell; a word that names none is a warning.
+fn app_types(text: &str, line: usize, page: &mut Page) -> Vec<AppType> {
+    let mut types = Vec::new();
+    for word in list(text) {
+        match AppType::from_name(word) {
+            Some(app_type) => types.push(app_type),
+            None => page.diagnostics.push(Diagnostic::warning(
+                line,
+                Kind::BadValue,
+                format!("app type `{word}` is not `custom` or `isv`; left out"),
+            )),
+        }
+    }
+    types
+}
+
 /// `**固定值**："multipart/form-data; boundary=…"` → `multipart/form-data`.
-pub(super) fn content_type_in(text: &str) -> Option<String> {
+pub(super) fn content_type_in(text: &str) -> Option<ContentType> {
     [
-        "multipart/form-data",
-        "application/json",
-        "application/octet-stream",
+        ContentType::Multipart,
+        ContentType::Json,
+        ContentType::OctetStream,
     ]
     .into_iter()
-    .find(|t| text.contains(t))
-    .map(str::to_string)
+    .find(|t| text.contains(t.as_str()))
 }
 
 /// Scope names are ASCII like `aily:session:write`; descriptions are prose.

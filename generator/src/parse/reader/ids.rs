@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use heck::ToSnakeCase;
 
+use crate::spec::HttpMethod;
+
 /// `service.version.resource.method` from the Python sample, or another language's.
 /// Ids are `service.version.resource.method`; a nested resource (`authen.v1.oidc.
 /// access_token.create`) joins its parts with `_`. Anything else is not an id.
@@ -43,7 +45,7 @@ pub(super) fn sdk_id(names: &BTreeMap<String, String>) -> Option<String> {
 /// method and whether the path ends in a parameter name the action.
 /// `GET /open-apis/okr/v1/periods` → `okr.v1.periods.list`,
 /// `PUT /open-apis/aily/v1/sessions/:id` → `aily.v1.sessions.update`.
-pub(super) fn id_from_path(method: &str, path: &str) -> String {
+pub(super) fn id_from_path(method: HttpMethod, path: &str) -> String {
     let segments: Vec<&str> = path
         .trim_start_matches("/open-apis/")
         .split('/')
@@ -64,21 +66,13 @@ pub(super) fn id_from_path(method: &str, path: &str) -> String {
         .filter(|s| !s.starts_with(':'))
         .collect();
     let ends_in_param = rest.last().is_some_and(|s| s.starts_with(':'));
-    let action = match (method.to_ascii_uppercase().as_str(), ends_in_param) {
-        ("GET", true) => "get",
-        ("GET", false) => "list",
-        ("POST", _) => "create",
-        ("PUT", _) => "update",
-        ("PATCH", _) => "patch",
-        ("DELETE", _) => "delete",
-        (other, _) => {
-            return format!(
-                "{}.{version}.{}.{}",
-                service.to_snake_case(),
-                resource_name(service, &literal),
-                other.to_ascii_lowercase()
-            );
-        }
+    let action = match (method, ends_in_param) {
+        (HttpMethod::Get, true) => "get",
+        (HttpMethod::Get, false) => "list",
+        (HttpMethod::Post, _) => "create",
+        (HttpMethod::Put, _) => "update",
+        (HttpMethod::Patch, _) => "patch",
+        (HttpMethod::Delete, _) => "delete",
     };
     format!(
         "{}.{version}.{}.{action}",

@@ -23,10 +23,11 @@ use super::contradict::clashes;
 use super::infer::fields_from_example;
 use super::json::{Example as JsonExample, parse_example, starts_like_json};
 use super::type_notes::TypeNotes;
-use super::{Outcome, sdk};
+use super::{Outcome, normalize, sdk};
 use crate::diagnostics::{Diagnostic, Kind};
 use crate::spec::{
-    Auth, ErrorCode, Field, FieldType, FieldsFrom, Http, Pagination, Request, Response, Spec,
+    Auth, ContentType, ErrorCode, Field, FieldType, FieldsFrom, Http, HttpMethod, Request,
+    Response, Spec,
 };
 
 /// What the front end knows besides the blocks.
@@ -95,14 +96,14 @@ struct Page {
     title: Option<String>,
     summary: Option<String>,
     explorer_id: Option<String>,
-    method: Option<String>,
+    method: Option<HttpMethod>,
     path: Option<String>,
     rate_limit: Option<String>,
     auth: Auth,
     path_params: Vec<Field>,
     query_params: Vec<Field>,
     headers: Vec<Field>,
-    content_type: Option<String>,
+    content_type: Option<ContentType>,
     body: Option<Vec<Field>>,
     response_fields: Option<Vec<Field>>,
     request_example: Option<Value>,
@@ -306,6 +307,8 @@ fn bold_label(paragraph: &str) -> Option<String> {
     Some(inner.trim_end_matches([':', '：']).trim().to_string())
 }
 
+/// The page's facts → the spec: what the page leaves open is decided by the named
+/// conventions of [`normalize`], in the order they depend on each other.
 fn finish(source: &str, mut page: Page, basics_line: usize) -> Outcome {
     let (Some(method), Some(path)) = (page.method.take(), page.path.take()) else {
         page.diagnostics.push(Diagnostic::error(
@@ -323,35 +326,16 @@ fn finish(source: &str, mut page: Page, basics_line: usize) -> Outcome {
         basics_line,
         &mut page.diagnostics,
     );
-    if method == "GET"
-        && page.query_params.is_empty()
-        && let Some(body) = page.body.take()
-    {
-        // Older pages list a GET's query parameters under 请求体; a GET body is never sent.
-        if !body.is_empty() {
-            page.diagnostics.push(Diagnostic::warning(
-                basics_line,
-                Kind::BadValue,
-                "a GET request documents a body; its fields are read as query parameters",
-            ));
-        }
-        page.query_params = body;
-        page.request_example = None;
-    }
-    let id = page
-        .explorer_id
-        .clone()
-        .or_else(|| sdk_id(&page.sdk_names))
-        .and_then(|id| four_part_id(&id))
-        .unwrap_or_else(|| {
-            page.diagnostics.push(Diagnostic::warning(
-                basics_line,
-                Kind::IdFromPath,
-                "no SDK sample or API explorer link names this endpoint; id derived from the path",
-            ));
-            id_from_path(&method, &path)
-        });
-
+    // Before the examples are compared with the tables: a GET's body is never sent.
+    normalize::get_body_into_query(
+        method,
+        &mut page.query_params,
+        &mut page.body,
+        &mut page.request_example,
+        basics_line,
+        &mut page.diagnostics,
+    );
+    let id = endpoint_id(&mut page, method, &path, basics_line);
     let clashes = clashes_of(&page);
     page.diagnostics.extend(clashes);
     if let (Some(fields), Some(Value::Object(example))) =
@@ -359,24 +343,15 @@ fn finish(source: &str, mut page: Page, basics_line: usize) -> Outcome {
     {
         super::infer::fill_from_example(fields, example);
     }
-    let content_type = page
-        .content_type
-        .take()
-        .filter(|t| t != "application/octet-stream");
-    let has_file = page.body.iter().flatten().any(|f| f.ty == FieldType::File);
-    let request = (page.body.is_some() || page.request_example.is_some()).then(|| Request {
-        content_type: content_type.unwrap_or_else(|| {
-            if has_file {
-                "multipart/form-data"
-            } else {
-                "application/json"
-            }
-            .to_string()
-        }),
-        fields: page.body.unwrap_or_default(),
-        example: page.request_example,
+    let content_type = page.content_type.take();
+    let request = (page.body.is_some() || page.request_example.is_some()).then(|| {
+        let fields = page.body.unwrap_or_default();
+        Request {
+            content_type: normalize::request_content_type(content_type, &fields),
+            fields,
+            example: page.request_example,
+        }
     });
-
     let mut response = build_response(
         page.response_fields,
         page.response_example,
@@ -384,15 +359,9 @@ fn finish(source: &str, mut page: Page, basics_line: usize) -> Outcome {
         &mut page.diagnostics,
     );
     if page.binary_response {
-        let response = response.get_or_insert_with(|| Response {
-            content_type: String::new(),
-            fields: Vec::new(),
-            fields_from: None,
-            example: None,
-        });
-        response.content_type = "application/octet-stream".to_string();
+        normalize::binary_response(&mut response);
     }
-    let pagination = pagination(&page.query_params, request.as_ref(), response.as_ref());
+    let pagination = normalize::pagination(&page.query_params, request.as_ref(), response.as_ref());
     let mut diagnostics = page.diagnostics;
     diagnostics.sort_by_key(|d| d.line);
     Outcome::Endpoint(Box::new(Spec {
@@ -414,6 +383,23 @@ fn finish(source: &str, mut page: Page, basics_line: usize) -> Outcome {
         overrides: Vec::new(),
         diagnostics,
     }))
+}
+
+/// The id the API explorer link or an SDK sample gives, else one derived from the path
+/// (with a warning).
+fn endpoint_id(page: &mut Page, method: HttpMethod, path: &str, line: usize) -> String {
+    page.explorer_id
+        .clone()
+        .or_else(|| sdk_id(&page.sdk_names))
+        .and_then(|id| four_part_id(&id))
+        .unwrap_or_else(|| {
+            page.diagnostics.push(Diagnostic::warning(
+                line,
+                Kind::IdFromPath,
+                "no SDK sample or API explorer link names this endpoint; id derived from the path",
+            ));
+            id_from_path(method, path)
+        })
 }
 
 /// Where the examples show other types than the tables, one warning per field.
@@ -518,43 +504,10 @@ fn build_response(
         }
     };
     Some(Response {
-        content_type: "application/json".to_string(),
+        content_type: ContentType::Json,
         fields_from: (!fields.is_empty()).then_some(from),
         fields,
         example,
-    })
-}
-
-/// An endpoint pages when it takes `page_token` (query or body) and answers `has_more`.
-fn pagination(
-    query: &[Field],
-    request: Option<&Request>,
-    response: Option<&Response>,
-) -> Option<Pagination> {
-    let body = request.map(|r| r.fields.as_slice()).unwrap_or_default();
-    let (token, token_in, params) = match query.iter().find(|f| f.name == "page_token") {
-        Some(token) => (token, "query", query),
-        None => (body.iter().find(|f| f.name == "page_token")?, "body", body),
-    };
-    let fields = &response?.fields;
-    let has_more = fields.iter().find(|f| f.name == "has_more")?;
-    let next = fields
-        .iter()
-        .find(|f| f.name == "page_token" || f.name == "next_page_token")?;
-    let items = fields
-        .iter()
-        .find(|f| f.ty == FieldType::Array)
-        .map(|f| f.name.clone());
-    Some(Pagination {
-        token_param: token.name.clone(),
-        token_in: token_in.to_string(),
-        size_param: params
-            .iter()
-            .find(|f| f.name == "page_size")
-            .map(|f| f.name.clone()),
-        items_field: items,
-        has_more_field: has_more.name.clone(),
-        next_token_field: next.name.clone(),
     })
 }
 
@@ -563,6 +516,7 @@ mod tests {
     use super::tables::nest;
     use super::*;
     use crate::parse::types::element;
+    use crate::spec::TokenKind;
 
     #[test]
     fn ids_have_four_parts() {
@@ -623,11 +577,11 @@ mod tests {
     fn tokens_in_order_of_mention() {
         assert_eq!(
             tokens_in("tenant_access_token, user_access_token"),
-            ["tenant", "user"]
+            [TokenKind::Tenant, TokenKind::User]
         );
         assert_eq!(
             tokens_in("user_access_token\n或\napp_access_token"),
-            ["user", "app"]
+            [TokenKind::User, TokenKind::App]
         );
     }
 }

@@ -10,15 +10,45 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use super::EmitError;
-use super::endpoint::{Names, is_download, is_multipart, paging, resource_of};
+use super::facts::{Names, is_download, is_multipart, paging, resource_of};
 use super::files::{GeneratedFile, rust_file};
-use super::naming::{feature, ident, snake};
+use super::naming::{feature, ident, snake, unraw};
 use crate::diagnostics::Kind;
-use crate::spec::{Field, FieldType, Spec};
+use crate::spec::{Field, FieldType, Pagination, Spec, TokenIn};
 
 pub fn test_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFile>, EmitError> {
     let krate = format_ident!("{}", crate_name.replace('-', "_"));
-    let assert_fields_kept = quote! {
+    let mut files = target(
+        specs,
+        crate_name,
+        Target {
+            dir: "tests/examples",
+            doc: "Each page's own examples against its generated types: the request example \
+                  round-trips through the body type, the response example decodes with every \
+                  field kept. Plain serde, no server: the cheap proof the types fit the page.",
+            support: json_assertions(),
+            cases: example_tests,
+        },
+    )?;
+    files.extend(target(
+        specs,
+        crate_name,
+        Target {
+            dir: "tests/endpoints",
+            doc: "One call per endpoint against a local mock server: the documented method, \
+                  path, token and body leave, and the reply comes back decoded (or the file \
+                  downloaded, or every page streamed).",
+            support: mock_client(&krate),
+            cases: call_tests,
+        },
+    )?);
+    Ok(files)
+}
+
+/// `test_support.rs` of `tests/examples`: how a round trip and a decoded reply are
+/// compared with the page's JSON.
+fn json_assertions() -> TokenStream {
+    quote! {
         use serde_json::Value;
 
         /// `actual` sends what `expected` says: the same keys and values, where a `null` is
@@ -71,8 +101,12 @@ pub fn test_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFile>
                 _ => {}
             }
         }
-    };
-    let client_for = quote! {
+    }
+}
+
+/// `test_support.rs` of `tests/endpoints`: a client that calls the mock server.
+fn mock_client(krate: &Ident) -> TokenStream {
+    quote! {
         use wiremock::MockServer;
 
         pub fn client_for(server: &MockServer) -> #krate::Client {
@@ -83,32 +117,7 @@ pub fn test_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFile>
                 .expect("client");
             #krate::Client::new(core)
         }
-    };
-    let mut files = target(
-        specs,
-        crate_name,
-        Target {
-            dir: "tests/examples",
-            doc: "Each page's own examples against its generated types: the request example \
-                  round-trips through the body type, the response example decodes with every \
-                  field kept. Plain serde, no server: the cheap proof the types fit the page.",
-            support: assert_fields_kept,
-            cases: example_tests,
-        },
-    )?;
-    files.extend(target(
-        specs,
-        crate_name,
-        Target {
-            dir: "tests/endpoints",
-            doc: "One call per endpoint against a local mock server: the documented method, \
-                  path, token and body leave, and the reply comes back decoded (or the file \
-                  downloaded, or every page streamed).",
-            support: client_for,
-            cases: call_tests,
-        },
-    )?);
-    Ok(files)
+    }
 }
 
 /// One generated test target: `<dir>/main.rs`, `cases.rs`, `cases/test_support.rs`, and a
@@ -148,7 +157,7 @@ fn target(
             }
             let doc = format!("Tests of the `{service}` endpoints.");
             let tokens = quote! { #![doc = #doc] #( #modules )* };
-            let file = ident(service).to_string().replace("r#", "");
+            let file = unraw(&ident(service));
             let file = rust_file(
                 &format!("{dir}/cases/{file}.rs"),
                 &format!("the `{service}` pages"),
@@ -340,11 +349,8 @@ fn example_tests(spec: &Spec, krate: &Ident) -> Option<TokenStream> {
 /// stream over two pages.
 fn call_tests(spec: &Spec, krate: &Ident) -> Option<TokenStream> {
     let case = Case::of(spec);
-    let (request, response, method_ident) = (
-        &case.names.request,
-        &case.names.response,
-        &case.names.method,
-    );
+    let call = Call::of(&case, krate);
+    let (request, response) = (&case.names.request, &case.names.response);
     let (module, service, version, resource) =
         (&case.module, &case.service, &case.version, &case.resource);
     let endpoint_module = &case.names.module;
@@ -359,154 +365,12 @@ fn call_tests(spec: &Spec, krate: &Ident) -> Option<TokenStream> {
     let request_const = request_json
         .as_ref()
         .map(|json| quote! { const REQUEST_EXAMPLE: &str = #json; });
-
-    // One value per required builder argument, in the builder's order.
-    let required_params = spec
-        .path_params
-        .iter()
-        .chain(spec.query_params.iter().filter(|f| f.is_required()))
-        .chain(spec.headers.iter().filter(|f| f.is_required()));
-    let required_body = spec
-        .request
-        .iter()
-        .flat_map(|r| &r.fields)
-        .filter(|f| f.is_required());
-    let args: Vec<TokenStream> = required_params
-        .chain(required_body)
-        .map(|f| dummy(f, krate))
-        .collect();
-    let mut path = spec.http.path.clone();
-    for param in &spec.path_params {
-        path = path.replace(&format!(":{}", param.name), &dummy_text(param));
-    }
-    let http_method = &spec.http.method;
-    let queries: Vec<TokenStream> = spec
-        .query_params
-        .iter()
-        .filter(|f| f.is_required() && f.ty != FieldType::Array)
-        .map(|f| {
-            let (name, value) = (&f.name, dummy_text(f));
-            quote! { .and(wiremock::matchers::query_param(#name, #value)) }
-        })
-        .collect();
-    let (with_body, body_matcher) = match (case.request_example, case.multipart) {
-        (Some(_), _) => (
-            quote! { .body(serde_json::from_str(REQUEST_EXAMPLE).unwrap()) },
-            quote! { .and(wiremock::matchers::body_json(serde_json::from_str::<Value>(REQUEST_EXAMPLE).unwrap())) },
-        ),
-        (None, true) => (
-            quote! {},
-            quote! { .and(wiremock::matchers::header_regex("content-type", "^multipart/form-data; boundary=")) },
-        ),
-        (None, false) => (quote! {}, quote! {}),
-    };
-    let mock = quote! {
-        Mock::given(method(#http_method))
-            .and(path(#path))
-            .and(header("authorization", "Bearer test-token"))
-            #( #queries )*
-            #body_matcher
-    };
-    let call = quote! {
-        client_for(&server).#service().#version().#resource()
-    };
     let call_test = if case.download {
-        quote! {
-            #[tokio::test]
-            async fn downloads_the_file() {
-                let server = MockServer::start().await;
-                #mock
-                    .respond_with(
-                        ResponseTemplate::new(200)
-                            .insert_header("content-disposition", "attachment; filename=\"test.bin\"")
-                            .set_body_raw(b"file-bytes".to_vec(), "application/octet-stream"),
-                    )
-                    .expect(1)
-                    .mount(&server)
-                    .await;
-                let request = #request::builder(#( #args ),*).build();
-                let mut out = Vec::new();
-                let download = #call
-                    .#method_ident(request, &mut out)
-                    .await
-                    .expect("the download succeeds");
-                assert_eq!(out, b"file-bytes");
-                assert_eq!(download.file_name.as_deref(), Some("test.bin"));
-            }
-        }
+        download_test(&case, &call)
     } else {
-        let ignore = case.contradiction("response");
-        quote! {
-            #[tokio::test]
-            #ignore
-            async fn sends_the_documented_request() {
-                let server = MockServer::start().await;
-                let reply: Value = serde_json::from_str(RESPONSE_EXAMPLE).unwrap();
-                #mock
-                    .respond_with(ResponseTemplate::new(200).set_body_json(&reply))
-                    .expect(1)
-                    .mount(&server)
-                    .await;
-                let request = #request::builder(#( #args ),*) #with_body .build();
-                let response = #call
-                    .#method_ident(request)
-                    .await
-                    .expect("the call succeeds");
-                let data = reply.get("data").cloned().unwrap_or_else(|| Value::Object(Default::default()));
-                let expected: #response = serde_json::from_value(data).unwrap();
-                assert_eq!(response, expected);
-            }
-        }
+        request_test(&case, &call)
     };
-    let stream_test = paging(spec).map(|paging| {
-        let stream = format_ident!("{}_stream", method_ident.to_string().trim_start_matches("r#"));
-        let (token, items, has_more, next) = (
-            &paging.token_param,
-            paging.items_field.as_deref().unwrap_or_default(),
-            &paging.has_more_field,
-            &paging.next_token_field,
-        );
-        let second_page = if paging.token_in == "query" {
-            quote! { .and(wiremock::matchers::query_param(#token, "page-2")) }
-        } else {
-            quote! { .and(wiremock::matchers::body_partial_json(serde_json::json!({ #token: "page-2" }))) }
-        };
-        let ignore = case.contradiction("response");
-        quote! {
-            #[tokio::test]
-            #ignore
-            async fn streams_every_page() {
-                let server = MockServer::start().await;
-                let reply: Value = serde_json::from_str(RESPONSE_EXAMPLE).unwrap();
-                let per_page = reply["data"][#items].as_array().map_or(0, Vec::len);
-                let mut first = reply.clone();
-                first["data"][#has_more] = Value::Bool(true);
-                first["data"][#next] = Value::from("page-2");
-                let mut last = reply.clone();
-                last["data"][#has_more] = Value::Bool(false);
-                #mock
-                    #second_page
-                    .respond_with(ResponseTemplate::new(200).set_body_json(&last))
-                    .with_priority(1)
-                    .expect(1)
-                    .mount(&server)
-                    .await;
-                #mock
-                    .respond_with(ResponseTemplate::new(200).set_body_json(&first))
-                    .with_priority(2)
-                    .expect(1)
-                    .mount(&server)
-                    .await;
-                let request = #request::builder(#( #args ),*) #with_body .build();
-                let items = #call
-                    .#stream(request)
-                    .collect_all()
-                    .await
-                    .expect("every page arrives");
-                assert_eq!(items.len(), 2 * per_page);
-            }
-        }
-    });
+    let stream_test = paging(spec).map(|paging| stream_test(&case, &call, paging));
     let imported = [Some(request), (!case.download).then_some(response)];
     let imported = imported.into_iter().flatten();
     let value_import = (!case.download).then(|| quote! { use serde_json::Value; });
@@ -524,6 +388,221 @@ fn call_tests(spec: &Spec, krate: &Ident) -> Option<TokenStream> {
             #stream_test
         }
     })
+}
+
+/// What the call tests of one endpoint share.
+struct Call {
+    /// `Mock::given(…)` with the documented method, path, token, queries and body.
+    mock: TokenStream,
+    /// One value per required builder argument, in the builder's order.
+    args: Vec<TokenStream>,
+    /// `.body(…)` from the request example, when there is one.
+    with_body: TokenStream,
+    /// The resource the call goes through: `client_for(&server).im().v1().chat()`.
+    resource: TokenStream,
+}
+
+impl Call {
+    fn of(case: &Case, krate: &Ident) -> Call {
+        let spec = case.spec;
+        let required_params = spec
+            .path_params
+            .iter()
+            .chain(spec.query_params.iter().filter(|f| f.is_required()))
+            .chain(spec.headers.iter().filter(|f| f.is_required()));
+        let required_body = spec
+            .request
+            .iter()
+            .flat_map(|r| &r.fields)
+            .filter(|f| f.is_required());
+        let args: Vec<TokenStream> = required_params
+            .chain(required_body)
+            .map(|f| dummy(f, krate))
+            .collect();
+        let (with_body, body_matcher) = body_matchers(case);
+        let mock = mock_given(spec, body_matcher);
+        let (service, version, resource) = (&case.service, &case.version, &case.resource);
+        let resource = quote! {
+            client_for(&server).#service().#version().#resource()
+        };
+        Call {
+            mock,
+            args,
+            with_body,
+            resource,
+        }
+    }
+}
+
+/// The builder's `.body(…)` and the mock's body matcher: the request example when there
+/// is one, else a multipart content type for forms.
+fn body_matchers(case: &Case) -> (TokenStream, TokenStream) {
+    match (case.request_example, case.multipart) {
+        (Some(_), _) => (
+            quote! { .body(serde_json::from_str(REQUEST_EXAMPLE).unwrap()) },
+            quote! { .and(wiremock::matchers::body_json(serde_json::from_str::<Value>(REQUEST_EXAMPLE).unwrap())) },
+        ),
+        (None, true) => (
+            quote! {},
+            quote! { .and(wiremock::matchers::header_regex("content-type", "^multipart/form-data; boundary=")) },
+        ),
+        (None, false) => (quote! {}, quote! {}),
+    }
+}
+
+/// `Mock::given(…)` matching the documented method, the path with its dummy parameters,
+/// the token, each required scalar query parameter and `body_matcher`.
+fn mock_given(spec: &Spec, body_matcher: TokenStream) -> TokenStream {
+    let mut path = spec.http.path.clone();
+    for param in &spec.path_params {
+        path = path.replace(&format!(":{}", param.name), &dummy_text(param));
+    }
+    let http_method = spec.http.method.as_str();
+    let queries: Vec<TokenStream> = spec
+        .query_params
+        .iter()
+        .filter(|f| f.is_required() && f.ty != FieldType::Array)
+        .map(|f| {
+            let (name, value) = (&f.name, dummy_text(f));
+            quote! { .and(wiremock::matchers::query_param(#name, #value)) }
+        })
+        .collect();
+    quote! {
+        Mock::given(method(#http_method))
+            .and(path(#path))
+            .and(header("authorization", "Bearer test-token"))
+            #( #queries )*
+            #body_matcher
+    }
+}
+
+/// A file reply: the bytes are written out and the file name comes back.
+fn download_test(case: &Case, call: &Call) -> TokenStream {
+    let (request, method_ident) = (&case.names.request, &case.names.method);
+    let Call {
+        mock,
+        args,
+        resource: call,
+        ..
+    } = call;
+    quote! {
+        #[tokio::test]
+        async fn downloads_the_file() {
+            let server = MockServer::start().await;
+            #mock
+                .respond_with(
+                    ResponseTemplate::new(200)
+                        .insert_header("content-disposition", "attachment; filename=\"test.bin\"")
+                        .set_body_raw(b"file-bytes".to_vec(), "application/octet-stream"),
+                )
+                .expect(1)
+                .mount(&server)
+                .await;
+            let request = #request::builder(#( #args ),*).build();
+            let mut out = Vec::new();
+            let download = #call
+                .#method_ident(request, &mut out)
+                .await
+                .expect("the download succeeds");
+            assert_eq!(out, b"file-bytes");
+            assert_eq!(download.file_name.as_deref(), Some("test.bin"));
+        }
+    }
+}
+
+/// A JSON reply: the documented request leaves, and the reply decodes as the example.
+fn request_test(case: &Case, call: &Call) -> TokenStream {
+    let (request, response, method_ident) = (
+        &case.names.request,
+        &case.names.response,
+        &case.names.method,
+    );
+    let Call {
+        mock,
+        args,
+        with_body,
+        resource: call,
+    } = call;
+    let ignore = case.contradiction("response");
+    quote! {
+        #[tokio::test]
+        #ignore
+        async fn sends_the_documented_request() {
+            let server = MockServer::start().await;
+            let reply: Value = serde_json::from_str(RESPONSE_EXAMPLE).unwrap();
+            #mock
+                .respond_with(ResponseTemplate::new(200).set_body_json(&reply))
+                .expect(1)
+                .mount(&server)
+                .await;
+            let request = #request::builder(#( #args ),*) #with_body .build();
+            let response = #call
+                .#method_ident(request)
+                .await
+                .expect("the call succeeds");
+            let data = reply.get("data").cloned().unwrap_or_else(|| Value::Object(Default::default()));
+            let expected: #response = serde_json::from_value(data).unwrap();
+            assert_eq!(response, expected);
+        }
+    }
+}
+
+/// A paged list: the stream asks for the second page with the first page's token.
+fn stream_test(case: &Case, call: &Call, paging: &Pagination) -> TokenStream {
+    let request = &case.names.request;
+    let stream = format_ident!("{}_stream", unraw(&case.names.method));
+    let Call {
+        mock,
+        args,
+        with_body,
+        resource: call,
+    } = call;
+    let (token, items, has_more, next) = (
+        &paging.token_param,
+        paging.items_field.as_deref().unwrap_or_default(),
+        &paging.has_more_field,
+        &paging.next_token_field,
+    );
+    let second_page = if paging.token_in == TokenIn::Query {
+        quote! { .and(wiremock::matchers::query_param(#token, "page-2")) }
+    } else {
+        quote! { .and(wiremock::matchers::body_partial_json(serde_json::json!({ #token: "page-2" }))) }
+    };
+    let ignore = case.contradiction("response");
+    quote! {
+        #[tokio::test]
+        #ignore
+        async fn streams_every_page() {
+            let server = MockServer::start().await;
+            let reply: Value = serde_json::from_str(RESPONSE_EXAMPLE).unwrap();
+            let per_page = reply["data"][#items].as_array().map_or(0, Vec::len);
+            let mut first = reply.clone();
+            first["data"][#has_more] = Value::Bool(true);
+            first["data"][#next] = Value::from("page-2");
+            let mut last = reply.clone();
+            last["data"][#has_more] = Value::Bool(false);
+            #mock
+                #second_page
+                .respond_with(ResponseTemplate::new(200).set_body_json(&last))
+                .with_priority(1)
+                .expect(1)
+                .mount(&server)
+                .await;
+            #mock
+                .respond_with(ResponseTemplate::new(200).set_body_json(&first))
+                .with_priority(2)
+                .expect(1)
+                .mount(&server)
+                .await;
+            let request = #request::builder(#( #args ),*) #with_body .build();
+            let items = #call
+                .#stream(request)
+                .collect_all()
+                .await
+                .expect("every page arrives");
+            assert_eq!(items.len(), 2 * per_page);
+        }
+    }
 }
 
 /// A builder argument for a required field.
