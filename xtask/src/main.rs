@@ -1,11 +1,12 @@
-//! `cargo xtask codegen [--check]`, `cargo xtask parse <FILE|DIR>... --out <DIR>`, and the
-//! benchmarks `bench` and `build-bench`.
+//! `cargo xtask codegen [--check]`, `cargo xtask parse <FILE|DIR>... --out <DIR>`,
+//! `cargo xtask openapi --out <FILE>`, and the benchmarks `bench` and `build-bench`.
 
 mod bench;
 mod big_pages;
 mod build_bench;
 mod codegen;
 mod files;
+mod openapi_cmd;
 mod pages;
 mod parse_cmd;
 mod report;
@@ -47,6 +48,19 @@ enum Command {
         /// Fail (exit 1) when any page has a warning; in the repository, write nothing.
         #[arg(long)]
         deny_warnings: bool,
+    },
+    /// Write one OpenAPI 3.1 document (JSON or YAML, by the extension of --out) from
+    /// specs/ir/, or from --pages.
+    Openapi {
+        /// Read these pages (files or directories of .md) instead of specs/ir/.
+        #[arg(long, num_args = 1..)]
+        pages: Vec<PathBuf>,
+        /// The document: `.json`, `.yaml` or `.yml`.
+        #[arg(long)]
+        out: PathBuf,
+        /// The repository whose specs/ir/ is read (default: this workspace).
+        #[arg(long, conflicts_with = "pages")]
+        root: Option<PathBuf>,
     },
     /// Time parsing a directory of pages (use the release profile; see BENCHMARKS.md).
     Bench {
@@ -105,6 +119,9 @@ fn main() -> ExitCode {
             out,
             deny_warnings,
         } => parse_cmd::run(&inputs, &out, deny_warnings),
+        Command::Openapi { pages, out, root } => {
+            openapi_cmd::run(&root.unwrap_or_else(codegen::repo_root), &pages, &out)
+        }
         Command::Bench { inputs } => bench::run(&inputs),
         Command::BuildBench {
             pages,
