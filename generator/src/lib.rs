@@ -7,6 +7,7 @@
 //! [`openapi::document`] into one OpenAPI 3.1 document.
 
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod openapi;
 pub mod parse;

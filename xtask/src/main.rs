@@ -1,15 +1,17 @@
 //! `cargo xtask codegen [--check]`, `cargo xtask parse <FILE|DIR>... --out <DIR>`,
-//! `cargo xtask openapi --out <FILE>`, and the benchmarks `bench` and `build-bench`.
+//! `cargo xtask openapi --out <FILE>`, `cargo xtask diff <OLD> <NEW>`, and the benchmarks `bench` and `build-bench`.
 
 mod bench;
 mod big_pages;
 mod build_bench;
 mod codegen;
+mod diff_cmd;
 mod files;
 mod openapi_cmd;
 mod pages;
 mod parse_cmd;
 mod report;
+mod sources;
 mod standalone;
 
 use std::path::PathBuf;
@@ -61,6 +63,16 @@ enum Command {
         /// The repository whose specs/ir/ is read (default: this workspace).
         #[arg(long, conflicts_with = "pages")]
         root: Option<PathBuf>,
+    },
+    /// What changed between two documentation snapshots (page sets, IR trees, or git
+    /// revisions of specs/ir/), classed as breaking or not for the generated Rust API.
+    /// Exit 1 when anything breaking changed.
+    Diff {
+        old: String,
+        new: String,
+        /// `markdown` (default) or `json`.
+        #[arg(long, default_value = "markdown", value_parser = ["markdown", "json"])]
+        format: String,
     },
     /// Time parsing a directory of pages (use the release profile; see BENCHMARKS.md).
     Bench {
@@ -121,6 +133,9 @@ fn main() -> ExitCode {
         } => parse_cmd::run(&inputs, &out, deny_warnings),
         Command::Openapi { pages, out, root } => {
             openapi_cmd::run(&root.unwrap_or_else(codegen::repo_root), &pages, &out)
+        }
+        Command::Diff { old, new, format } => {
+            diff_cmd::run(&codegen::repo_root(), &old, &new, format == "json")
         }
         Command::Bench { inputs } => bench::run(&inputs),
         Command::BuildBench {

@@ -5,12 +5,11 @@ use std::error::Error;
 use std::path::{Path, PathBuf};
 
 use feishu_codegen::openapi;
-use feishu_codegen::parse::Outcome;
-use feishu_codegen::spec::{Spec, check, yaml};
+use feishu_codegen::spec::yaml;
 use serde_json::Value;
 
-use crate::files::{read_tree, write_atomic};
-use crate::pages::{collect, parse_all, print_diagnostics};
+use crate::files::write_atomic;
+use crate::sources::{from_pages, read_ir};
 
 /// The document's format, from the output file's extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,50 +64,4 @@ pub fn run(root: &Path, pages: &[PathBuf], out: &Path) -> Result<bool, Box<dyn E
         left_out.len()
     );
     Ok(left_out.is_empty())
-}
-
-/// Every `.yaml` spec under the IR directory, in path order.
-fn read_ir(dir: &Path) -> Result<Vec<Spec>, Box<dyn Error>> {
-    if !dir.is_dir() {
-        return Err(format!("{}: no IR directory", dir.display()).into());
-    }
-    let mut specs = Vec::new();
-    for (path, text) in read_tree(dir)? {
-        if !path.ends_with(".yaml") {
-            continue;
-        }
-        let spec =
-            yaml::from_str(&text).map_err(|err| format!("{}/{path}: {err}", dir.display()))?;
-        specs.push(spec);
-    }
-    Ok(specs)
-}
-
-/// Parse the pages as `codegen --pages` does: pages with errors or failing the checks
-/// are left out and listed.
-fn from_pages(pages: &[PathBuf]) -> Result<(Vec<Spec>, Vec<String>), Box<dyn Error>> {
-    let files = collect(pages)?;
-    let parsed = parse_all(&files, None);
-    print_diagnostics(&parsed);
-    let mut specs = Vec::new();
-    let mut left_out = Vec::new();
-    for page in parsed {
-        if page.failed() {
-            left_out.push(format!(
-                "{}: the page has errors (`cargo xtask parse` shows them)",
-                page.file
-            ));
-            continue;
-        }
-        let Outcome::Endpoint(spec) = page.outcome else {
-            continue;
-        };
-        let problems = check::check(&spec);
-        if problems.is_empty() {
-            specs.push(*spec);
-        } else {
-            left_out.push(format!("{}: {}", page.file, problems.join("; ")));
-        }
-    }
-    Ok((specs, left_out))
 }
