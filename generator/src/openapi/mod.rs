@@ -61,6 +61,17 @@ pub fn document(specs: &[Spec]) -> Result<Value, OpenApiError> {
         value["description"] = component.description.clone().into();
         schemas.insert(name.clone(), value);
     }
+    for (name, field) in &shared.enums {
+        let mut value = Map::new();
+        value.insert("type".into(), enum_type(field).into());
+        schema::enum_keywords(&mut value, field);
+        value.insert(
+            "description".into(),
+            format!("The values of `{}` several endpoints list.", field.name).into(),
+        );
+        schemas.insert(name.clone(), Value::Object(value));
+    }
+    schemas.sort_keys();
     Ok(json!({
         "openapi": OPENAPI_VERSION,
         "info": {
@@ -86,6 +97,14 @@ pub fn document(specs: &[Spec]) -> Result<Value, OpenApiError> {
             "securitySchemes": security_schemes(),
         },
     }))
+}
+
+/// A listed value's JSON type.
+fn enum_type(field: &crate::spec::Field) -> &'static str {
+    match field.ty {
+        crate::spec::FieldType::Int => "integer",
+        _ => "string",
+    }
 }
 
 /// The three access tokens, each sent as `Authorization: Bearer <token>`. Operations list

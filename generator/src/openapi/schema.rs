@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 
 use crate::spec::{Field, FieldType, Rules};
 
-use super::shapes::{Shared, Side, element, int_value, is_enum};
+use super::shapes::{Shared, Side, element, enum_values, int_value, is_enum};
 
 /// Builds schemas for one service's fields, referring to its shared components.
 pub struct Schemas<'a> {
@@ -27,8 +27,9 @@ impl Schemas<'_> {
     fn named(&self, name: &str, field: &Field, side: Side) -> Value {
         let mut schema = self.shape(name, field, side);
         if schema.contains_key("$ref") {
-            // Beside `$ref` only annotations: the component holds the shape.
-            annotate(&mut schema, field, false);
+            // Beside `$ref` only annotations: the component holds the shape. A shared
+            // enum's default and example are this field's own.
+            annotate(&mut schema, field, is_enum(field));
             return Value::Object(schema);
         }
         annotate(&mut schema, field, true);
@@ -54,7 +55,7 @@ impl Schemas<'_> {
                     .shared
                     .component_of(self.service, name, side, &field.fields)
                 {
-                    Some(component) => json!({"$ref": format!("#/components/schemas/{component}")}),
+                    Some(component) => Value::Object(json_ref(component)),
                     None => self.object(&field.fields, side),
                 }
             }
@@ -82,6 +83,11 @@ impl Schemas<'_> {
             return Map::new();
         };
         if is_enum(field) {
+            let mut named = field.clone();
+            named.name = name.to_string();
+            if let Some(component) = self.shared.enum_of(self.service, &named) {
+                return json_ref(component);
+            }
             enum_keywords(&mut schema, field);
         }
         schema
@@ -130,27 +136,16 @@ pub fn is_file(field: &Field) -> bool {
 
 /// `enum` with the listed values as the wire type has them, and their descriptions in
 /// `x-enum-descriptions` (same order), which several generators read.
-fn enum_keywords(schema: &mut Map<String, Value>, field: &Field) {
-    let mut values: Vec<Value> = Vec::new();
-    let mut descriptions: Vec<Value> = Vec::new();
-    for listed in &field.enum_values {
-        let value = match field.ty {
-            FieldType::Int => match int_value(&listed.value) {
-                Some(n) => Value::from(n),
-                None => continue,
-            },
-            _ => match &listed.value {
-                Value::String(s) => Value::String(s.clone()),
-                other => Value::String(other.to_string()),
-            },
-        };
-        if values.contains(&value) {
-            continue;
-        }
-        values.push(value);
-        descriptions.push(listed.description.clone().unwrap_or_default().into());
-    }
-    schema.insert("enum".into(), Value::Array(values));
+pub fn enum_keywords(schema: &mut Map<String, Value>, field: &Field) {
+    let values = enum_values(field);
+    let descriptions: Vec<Value> = values
+        .iter()
+        .map(|(_, d)| d.clone().unwrap_or_default().into())
+        .collect();
+    schema.insert(
+        "enum".into(),
+        Value::Array(values.into_iter().map(|(v, _)| v).collect()),
+    );
     if descriptions.iter().any(|d| d != "") {
         schema.insert("x-enum-descriptions".into(), Value::Array(descriptions));
     }
@@ -293,4 +288,14 @@ fn fits(field: &Field, value: &Value) -> bool {
         (FieldType::Any, _) => true,
         _ => false,
     }
+}
+
+/// A reference to a component schema.
+fn json_ref(component: &str) -> Map<String, Value> {
+    let mut schema = Map::new();
+    schema.insert(
+        "$ref".into(),
+        format!("#/components/schemas/{component}").into(),
+    );
+    schema
 }

@@ -29,6 +29,10 @@ pub struct Shared {
     names: HashMap<(String, String, Side, String), String>,
     /// Component name → the fields (the first endpoint's wording), side and description.
     pub components: BTreeMap<String, Component>,
+    /// (service, enum name, [`enum_key`]) → component name.
+    enum_names: HashMap<(String, String, String), String>,
+    /// Component name → a field with the values (the first endpoint's wording).
+    pub enums: BTreeMap<String, Field>,
 }
 
 #[derive(Debug)]
@@ -56,6 +60,12 @@ impl Shared {
             shape_key(fields, side),
         );
         self.names.get(&key).map(String::as_str)
+    }
+
+    /// The component for a field with listed values, when several endpoints share them.
+    pub fn enum_of(&self, service: &str, field: &Field) -> Option<&str> {
+        let key = (service.to_string(), camel(&field.name), enum_key(field));
+        self.enum_names.get(&key).map(String::as_str)
     }
 }
 
@@ -95,8 +105,11 @@ pub fn service_of(spec: &Spec) -> &str {
 fn collect_service(service: &str, specs: &[&Spec], shared: &mut Shared) {
     type Users<'a> = HashMap<(String, Side, String), (&'a [Field], BTreeSet<&'a str>)>;
     let mut users = Users::new();
+    // Per enum name and values: the first endpoint's field, and who uses them.
+    let mut enum_users: HashMap<(String, String), (Field, BTreeSet<&str>)> = HashMap::new();
     for spec in specs {
         let mut seen = Vec::new();
+        let mut enums = Vec::new();
         for field in spec
             .path_params
             .iter()
@@ -104,16 +117,27 @@ fn collect_service(service: &str, specs: &[&Spec], shared: &mut Shared) {
             .chain(&spec.headers)
         {
             walk(&field.name, field, Side::Request, &mut seen);
+            walk_enums(&field.name, field, &mut enums);
         }
         if let Some(request) = &spec.request
             && wire::request_body(request) == Body::Json
         {
             for field in &request.fields {
                 walk(&field.name, field, Side::Request, &mut seen);
+                walk_enums(&field.name, field, &mut enums);
             }
         }
         for field in spec.response.iter().flat_map(|r| &r.fields) {
             walk(&field.name, field, Side::Response, &mut seen);
+            walk_enums(&field.name, field, &mut enums);
+        }
+        for field in enums {
+            let key = (camel(&field.name), enum_key(&field));
+            enum_users
+                .entry(key)
+                .or_insert_with(|| (field, BTreeSet::new()))
+                .1
+                .insert(spec.id.as_str());
         }
         for (name, side, fields) in seen {
             let key = (name, side, shape_key(fields, side));
@@ -145,6 +169,124 @@ fn collect_service(service: &str, specs: &[&Spec], shared: &mut Shared) {
         ))
     });
     name_shapes(service, candidates, shared);
+    shared_enums(service, enum_users, shared);
+}
+
+/// Per enum name, the values most endpoints list, when two or more do; a name a shared
+/// struct has is left to the struct (as the crate does).
+fn shared_enums(
+    service: &str,
+    users: HashMap<(String, String), (Field, BTreeSet<&str>)>,
+    shared: &mut Shared,
+) {
+    let mut candidates: Vec<(String, String, Field, usize)> = users
+        .into_iter()
+        .map(|((name, key), (field, ids))| (name, key, field, ids.len()))
+        .filter(|(name, _, _, count)| {
+            *count >= 2
+                && !PRELUDE.contains(&name.as_str())
+                && !shared.components.contains_key(&format!("{service}.{name}"))
+        })
+        .collect();
+    // The crate's order: by name, most used first, then by the values and their wording.
+    candidates.sort_by_cached_key(|(name, _, field, count)| {
+        (name.clone(), usize::MAX - count, shape_text(field))
+    });
+    for (name, key, field, _) in candidates {
+        let component = format!("{service}.{name}");
+        if shared.enums.contains_key(&component) {
+            continue;
+        }
+        shared
+            .enum_names
+            .insert((service.to_string(), name, key), component.clone());
+        shared.enums.insert(component, field);
+    }
+}
+
+/// The fields with listed values inside `field`, named as the crate names their enums:
+/// an array's element after the array, a map's values as `<name>_value`.
+fn walk_enums(name: &str, field: &Field, out: &mut Vec<Field>) {
+    match field.ty {
+        FieldType::Object => {
+            for child in &field.fields {
+                walk_enums(&child.name, child, out);
+            }
+        }
+        FieldType::Array => {
+            if let Some(element) = element(field, name) {
+                let name = element.name.clone();
+                walk_enums(&name, &element, out);
+            }
+        }
+        FieldType::Map => {
+            if let Some(values) = field.values.as_deref() {
+                let mut values = values.clone();
+                values.name = format!("{name}_value");
+                let name = values.name.clone();
+                walk_enums(&name, &values, out);
+            }
+        }
+        _ if is_enum(field) => {
+            let mut named = field.clone();
+            named.name = name.to_string();
+            out.push(named);
+        }
+        _ => {}
+    }
+}
+
+/// The listed values as the wire has them, each once: what makes two enums one.
+pub fn enum_key(field: &Field) -> String {
+    format!(
+        "{:?}",
+        enum_values(field)
+            .into_iter()
+            .map(|(v, _)| v)
+            .collect::<Vec<_>>()
+    )
+}
+
+/// The values with their descriptions, each value once (pages list some twice, as `1`
+/// and `"1"`); integers for an `int` field, text otherwise.
+pub fn enum_values(field: &Field) -> Vec<(serde_json::Value, Option<String>)> {
+    let mut out: Vec<(serde_json::Value, Option<String>)> = Vec::new();
+    for listed in &field.enum_values {
+        let value = match field.ty {
+            FieldType::Int => match int_value(&listed.value) {
+                Some(n) => serde_json::Value::from(n),
+                None => continue,
+            },
+            _ => match &listed.value {
+                serde_json::Value::String(s) => serde_json::Value::String(s.clone()),
+                other => serde_json::Value::String(other.to_string()),
+            },
+        };
+        if !out.iter().any(|(v, _)| *v == value) {
+            out.push((value, listed.description.clone()));
+        }
+    }
+    out
+}
+
+/// The crate's tie-break text for two value lists of one name: `Str([("a", None)])`.
+fn shape_text(field: &Field) -> String {
+    match field.ty {
+        FieldType::Int => {
+            let values: Vec<(i64, Option<String>)> = enum_values(field)
+                .into_iter()
+                .filter_map(|(v, d)| v.as_i64().map(|n| (n, d)))
+                .collect();
+            format!("Int({values:?})")
+        }
+        _ => {
+            let values: Vec<(String, Option<String>)> = enum_values(field)
+                .into_iter()
+                .map(|(v, d)| (v.as_str().unwrap_or_default().to_string(), d))
+                .collect();
+            format!("Str({values:?})")
+        }
+    }
 }
 
 /// Each name's most used shape keeps the name; the others get a [`variant_name`] where it

@@ -361,11 +361,22 @@ fn shapes_two_endpoints_share_are_components_under_the_crate_names() {
     assert_eq!(
         names,
         [
-            "feishu.Error",
             "demo.Item",
+            "demo.Level",
             "demo.User",
-            "demo.UserWithEmail"
+            "demo.UserWithEmail",
+            "feishu.Error"
         ]
+    );
+    // The values both `items` list are one enum, as in the crate.
+    assert_eq!(
+        schemas["demo.Level"],
+        json!({
+            "type": "integer",
+            "enum": [1, 5],
+            "x-enum-descriptions": ["low", ""],
+            "description": "The values of `level` several endpoints list.",
+        })
     );
     assert_eq!(
         schemas["demo.User"],
@@ -384,15 +395,7 @@ fn shapes_two_endpoints_share_are_components_under_the_crate_names() {
             "type": "object",
             "properties": {
                 "key": {"type": "string", "maxLength": 8, "pattern": "^(?:[a-z]+)$"},
-                "level": {
-                    "type": "integer",
-                    "format": "int32",
-                    "enum": [1, 5],
-                    "x-enum-descriptions": ["low", ""],
-                    "x-feishu-default": 9,
-                    "minimum": 1,
-                    "maximum": 5,
-                },
+                "level": {"$ref": "#/components/schemas/demo.Level", "x-feishu-default": 9},
             },
             "required": ["key"],
             "description": "`Item`, as several `demo` endpoints spell it.",
@@ -539,7 +542,7 @@ fn two_specs_with_one_id_or_one_endpoint_are_errors() {
 }
 
 #[test]
-fn components_are_the_structs_the_rust_crate_shares() {
+fn components_are_the_types_the_rust_crate_shares() {
     let files = crate::emit::emit_crate(&demo(), &crate::emit::EmitOptions::default()).unwrap();
     let models = files
         .iter()
@@ -548,7 +551,11 @@ fn components_are_the_structs_the_rust_crate_shares() {
     let mut structs: Vec<String> = models
         .contents
         .lines()
-        .filter_map(|l| l.trim().strip_prefix("pub struct "))
+        .filter_map(|l| {
+            let l = l.trim();
+            l.strip_prefix("pub struct ")
+                .or_else(|| l.strip_prefix("pub enum "))
+        })
         .map(|rest| format!("demo.{}", rest.split([' ', '{']).next().unwrap_or_default()))
         .collect();
     structs.sort();
