@@ -1,16 +1,19 @@
 //! `cargo xtask codegen [--check]`, `cargo xtask parse <FILE|DIR>... --out <DIR>`,
-//! `cargo xtask fn-lengths` (the function length limit), and the benchmarks `bench` and
-//! `build-bench`.
+//! `cargo xtask fn-lengths` (the function length limit), `cargo xtask openapi --out <FILE>`,
+//! `cargo xtask diff <OLD> <NEW>`, and the benchmarks `bench` and `build-bench`.
 
 mod bench;
 mod big_pages;
 mod build_bench;
 mod codegen;
+mod diff_cmd;
 mod files;
 mod fn_lengths;
+mod openapi_cmd;
 mod pages;
 mod parse_cmd;
 mod report;
+mod sources;
 mod standalone;
 
 use std::path::PathBuf;
@@ -49,6 +52,29 @@ enum Command {
         /// Fail (exit 1) when any page has a warning; in the repository, write nothing.
         #[arg(long)]
         deny_warnings: bool,
+    },
+    /// Write one OpenAPI 3.1 document (JSON or YAML, by the extension of --out) from
+    /// specs/ir/, or from --pages.
+    Openapi {
+        /// Read these pages (files or directories of .md) instead of specs/ir/.
+        #[arg(long, num_args = 1..)]
+        pages: Vec<PathBuf>,
+        /// The document: `.json`, `.yaml` or `.yml`.
+        #[arg(long)]
+        out: PathBuf,
+        /// The repository whose specs/ir/ is read (default: this workspace).
+        #[arg(long, conflicts_with = "pages")]
+        root: Option<PathBuf>,
+    },
+    /// What changed between two documentation snapshots (page sets, IR trees, or git
+    /// revisions of specs/ir/), classed as breaking or not for the generated Rust API.
+    /// Exit 1 when anything breaking changed.
+    Diff {
+        old: String,
+        new: String,
+        /// `markdown` (default) or `json`.
+        #[arg(long, default_value = "markdown", value_parser = ["markdown", "json"])]
+        format: String,
     },
     /// Time parsing a directory of pages (use the release profile; see BENCHMARKS.md).
     Bench {
@@ -116,6 +142,12 @@ fn main() -> ExitCode {
             out,
             deny_warnings,
         } => parse_cmd::run(&inputs, &out, deny_warnings),
+        Command::Openapi { pages, out, root } => {
+            openapi_cmd::run(&root.unwrap_or_else(codegen::repo_root), &pages, &out)
+        }
+        Command::Diff { old, new, format } => {
+            diff_cmd::run(&codegen::repo_root(), &old, &new, format == "json")
+        }
         Command::Bench { inputs } => bench::run(&inputs),
         Command::FnLengths { show, root } => {
             fn_lengths::run(&root.unwrap_or_else(codegen::repo_root), show)

@@ -25,3 +25,8 @@ pub fn overrides_from_str(text: &str) -> Result<Vec<Override>, YamlError> {
     }
     Ok(serde_yaml::from_str::<Option<Vec<Override>>>(text)?.unwrap_or_default())
 }
+
+/// Serialise any JSON value (the OpenAPI document) as YAML, keeping its key order.
+pub fn value_to_string(value: &serde_json::Value) -> Result<String, YamlError> {
+    Ok(serde_yaml::to_string(value)?)
+}
