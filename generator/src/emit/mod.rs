@@ -25,7 +25,7 @@ mod files;
 mod generated_tests;
 mod models;
 pub mod naming;
-mod shapes;
+pub(crate) mod shapes;
 mod shared;
 mod tree;
 mod types;

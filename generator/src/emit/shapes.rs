@@ -14,7 +14,7 @@ use crate::spec::{Field, FieldType};
 
 /// Which way a type travels. Request fields follow the page's required flags; response
 /// fields are all `Option`, because a reply may leave out anything and must still decode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Side {
     Request,
     Response,

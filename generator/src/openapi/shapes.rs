@@ -7,20 +7,14 @@
 //! shapes get a name that says how they differ, or stay inline).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::fmt::Write as _;
 
 use crate::emit::naming::camel;
+/// The crate's own rules for a shape's side, key and element names: the document shares
+/// exactly what the Rust crate shares.
+pub use crate::emit::shapes::{Side, element_named as element, shape_key, side_of, singular};
 use crate::spec::{Field, FieldType, Spec};
 
 use super::wire::{self, Body};
-
-/// Which way a shape travels: request shapes keep required flags and rules, reply shapes
-/// are all optional and unchecked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Side {
-    Request,
-    Response,
-}
 
 /// The shared shapes of every service.
 #[derive(Debug, Default)]
@@ -418,42 +412,6 @@ fn walk<'a>(name: &str, field: &'a Field, side: Side, out: &mut Vec<(String, Sid
     }
 }
 
-/// A request shape with nothing required or checked is written as the reply's shape.
-pub fn side_of(side: Side, fields: &[Field]) -> Side {
-    fn free(field: &Field) -> bool {
-        !field.is_required()
-            && !checked(field)
-            && field.fields.iter().all(free)
-            && field.items.as_deref().is_none_or(free)
-            && field.values.as_deref().is_none_or(free)
-    }
-    match side {
-        Side::Request if fields.iter().all(free) => Side::Response,
-        side => side,
-    }
-}
-
-/// Whether the Rust client checks this request field's value before sending.
-fn checked(field: &Field) -> bool {
-    let r = &field.rules;
-    if is_enum(field) {
-        return false;
-    }
-    match field.ty {
-        FieldType::String => {
-            r.min_length.is_some() || r.max_length.is_some() || r.pattern.is_some()
-        }
-        FieldType::Int | FieldType::Int64 | FieldType::Float => r.min.is_some() || r.max.is_some(),
-        FieldType::Array => {
-            r.min_items.is_some()
-                || r.max_items.is_some()
-                || element(field, &field.name).as_ref().is_some_and(checked)
-        }
-        FieldType::Object => field.fields.iter().any(checked),
-        _ => false,
-    }
-}
-
 /// A `string` or `int` field whose listed values all read as its type.
 pub fn is_enum(field: &Field) -> bool {
     !field.enum_values.is_empty()
@@ -473,60 +431,5 @@ pub fn int_value(value: &serde_json::Value) -> Option<i64> {
         serde_json::Value::Number(n) => n.as_i64(),
         serde_json::Value::String(s) => s.trim().parse().ok(),
         _ => None,
-    }
-}
-
-/// An array's element as a field of its own: named after the array (`name`, which the
-/// array's own name is unless it is itself an element), with the array's listed values
-/// when it has none.
-pub fn element(field: &Field, name: &str) -> Option<Field> {
-    let mut element = (**field.items.as_ref()?).clone();
-    element.name = singular(name);
-    if element.enum_values.is_empty() {
-        element.enum_values = field.enum_values.clone();
-    }
-    Some(element)
-}
-
-/// `items` → `item`, `periods` → `period`, `status` → `status_item`.
-pub fn singular(name: &str) -> String {
-    if let Some(stem) = name.strip_suffix("ies").filter(|s| s.len() > 1) {
-        return format!("{stem}y");
-    }
-    match name.strip_suffix('s') {
-        Some(stem) if stem.len() > 2 && !stem.ends_with('s') => stem.to_string(),
-        _ => format!("{name}_item"),
-    }
-}
-
-/// Field names, types, listed values and nesting, and on the request side required flags
-/// and rules; never the wording of descriptions.
-pub fn shape_key(fields: &[Field], side: Side) -> String {
-    let mut key = String::new();
-    write_shape(fields, side, &mut key);
-    key
-}
-
-fn write_shape(fields: &[Field], side: Side, out: &mut String) {
-    for field in fields {
-        let _ = write!(out, "{{{:?}:{:?}", field.name, field.ty);
-        if side == Side::Request {
-            let _ = write!(out, ",{:?},{:?}", field.required, field.rules);
-        }
-        for value in &field.enum_values {
-            let _ = write!(out, ",={}", value.value);
-        }
-        if !field.fields.is_empty() {
-            out.push('[');
-            write_shape(&field.fields, side, out);
-            out.push(']');
-        }
-        for (mark, inner) in [('*', &field.items), ('%', &field.values)] {
-            if let Some(inner) = inner {
-                out.push(mark);
-                write_shape(std::slice::from_ref(&**inner), side, out);
-            }
-        }
-        out.push('}');
     }
 }
