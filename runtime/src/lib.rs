@@ -26,6 +26,8 @@ mod reply;
 mod request;
 mod retry;
 mod secret;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod tokens;
 pub mod validate;
 #[cfg(feature = "ws")]

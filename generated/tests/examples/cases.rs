@@ -5,9 +5,6 @@
 //!
 //! One module per endpoint, one file per service, each compiled with its feature.
 
-#[cfg(any(feature = "aily", feature = "im"))]
-mod test_support;
-
 #[cfg(feature = "aily")]
 mod aily;
 

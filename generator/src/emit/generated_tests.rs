@@ -17,7 +17,6 @@ use crate::diagnostics::Kind;
 use crate::spec::{Field, FieldType, Pagination, Spec, TokenIn};
 
 pub fn test_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFile>, EmitError> {
-    let krate = format_ident!("{}", crate_name.replace('-', "_"));
     let mut files = target(
         specs,
         crate_name,
@@ -26,7 +25,6 @@ pub fn test_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFile>
             doc: "Each page's own examples against its generated types: the request example \
                   round-trips through the body type, the response example decodes with every \
                   field kept. Plain serde, no server: the cheap proof the types fit the page.",
-            support: json_assertions(),
             cases: example_tests,
         },
     )?;
@@ -38,94 +36,18 @@ pub fn test_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFile>
             doc: "One call per endpoint against a local mock server: the documented method, \
                   path, token and body leave, and the reply comes back decoded (or the file \
                   downloaded, or every page streamed).",
-            support: mock_client(&krate),
             cases: call_tests,
         },
     )?);
     Ok(files)
 }
 
-/// `test_support.rs` of `tests/examples`: how a round trip and a decoded reply are
-/// compared with the page's JSON.
-fn json_assertions() -> TokenStream {
-    quote! {
-        use serde_json::Value;
-
-        /// `actual` sends what `expected` says: the same keys and values, where a `null` is
-        /// the same as no key (unset options are left out), `100` the same as `100.0`, and
-        /// `"42"` the same as `42` (64-bit integers travel as strings).
-        pub fn assert_same_json(expected: &Value, actual: &Value, at: &str) {
-            match (expected, actual) {
-                (Value::Object(expected), Value::Object(actual)) => {
-                    for key in expected.keys().chain(actual.keys()) {
-                        let e = expected.get(key).unwrap_or(&Value::Null);
-                        let a = actual.get(key).unwrap_or(&Value::Null);
-                        assert_same_json(e, a, &format!("{at}.{key}"));
-                    }
-                }
-                (Value::Array(expected), Value::Array(actual)) => {
-                    assert_eq!(expected.len(), actual.len(), "length of `{at}`");
-                    for (i, (e, a)) in expected.iter().zip(actual).enumerate() {
-                        assert_same_json(e, a, &format!("{at}[{i}]"));
-                    }
-                }
-                (Value::Number(e), Value::Number(a)) => {
-                    assert_eq!(e.as_f64(), a.as_f64(), "`{at}`");
-                }
-                (Value::Number(n), Value::String(s)) | (Value::String(s), Value::Number(n)) => {
-                    assert_eq!(s.parse::<f64>().ok(), n.as_f64(), "`{at}`: {s} vs {n}");
-                }
-                (expected, actual) => assert_eq!(expected, actual, "`{at}`"),
-            }
-        }
-
-        /// Every non-null value of `expected` is present in `actual`: a type that drops a
-        /// documented field fails here.
-        pub fn assert_fields_kept(expected: &Value, actual: &Value, at: &str) {
-            match (expected, actual) {
-                (Value::Object(expected), Value::Object(actual)) => {
-                    for (key, value) in expected {
-                        if value.is_null() {
-                            continue;
-                        }
-                        let found = actual.get(key).unwrap_or_else(|| panic!("field `{at}.{key}` was dropped"));
-                        assert_fields_kept(value, found, &format!("{at}.{key}"));
-                    }
-                }
-                (Value::Array(expected), Value::Array(actual)) => {
-                    assert_eq!(expected.len(), actual.len(), "length of `{at}`");
-                    for (i, (e, a)) in expected.iter().zip(actual).enumerate() {
-                        assert_fields_kept(e, a, &format!("{at}[{i}]"));
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-}
-
-/// `test_support.rs` of `tests/endpoints`: a client that calls the mock server.
-fn mock_client(krate: &Ident) -> TokenStream {
-    quote! {
-        use wiremock::MockServer;
-
-        pub fn client_for(server: &MockServer) -> #krate::Client {
-            let core = #krate::runtime::Client::builder()
-                .base_url(server.uri())
-                .access_token("test-token")
-                .build()
-                .expect("client");
-            #krate::Client::new(core)
-        }
-    }
-}
-
-/// One generated test target: `<dir>/main.rs`, `cases.rs`, `cases/test_support.rs`, and a
-/// file per service of the modules `cases` gives for each endpoint.
+/// One generated test target: `<dir>/main.rs`, `cases.rs`, and a file per service of the
+/// modules `cases` gives for each endpoint. What the cases share is compiled code in the
+/// runtime (`runtime::testing`), not text written here.
 struct Target {
     dir: &'static str,
     doc: &'static str,
-    support: TokenStream,
     cases: fn(&Spec, &Ident) -> Option<TokenStream>,
 }
 
@@ -168,30 +90,15 @@ fn target(
         .collect();
     let features: Vec<&String> = service_files.iter().map(|(service, _)| service).collect();
     let service_mods: Vec<Ident> = features.iter().map(|f| ident(f)).collect();
-    let support_cfg = match features.as_slice() {
-        [] => quote! { #[cfg(any())] },
-        [one] => quote! { #[cfg(feature = #one)] },
-        many => quote! { #[cfg(any(#( feature = #many ),*))] },
-    };
     let doc = target.doc;
     let cases = quote! {
         #![doc = #doc]
         //!
         //! One module per endpoint, one file per service, each compiled with its feature.
 
-        #support_cfg
-        mod test_support;
-
         #( #[cfg(feature = #features)] mod #service_mods; )*
     };
     let origin = format!("{} documentation page(s)", specs.len());
-    let support = target.support;
-    let support = quote! {
-        //! Helpers the generated tests share. Pages without a request (or response) example
-        //! leave one of them unused.
-        #![allow(dead_code)]
-        #support
-    };
     // The cases live in a module marked `#[rustfmt::skip]`: prettyplease formats them.
     let main = quote! {
         #![doc = #doc]
@@ -202,7 +109,6 @@ fn target(
     let mut files = vec![
         rust_file(&format!("{dir}/main.rs"), &origin, main)?,
         rust_file(&format!("{dir}/cases.rs"), &origin, cases)?,
-        rust_file(&format!("{dir}/cases/test_support.rs"), &origin, support)?,
     ];
     for (_, file) in service_files {
         files.push(file?);
@@ -218,6 +124,8 @@ fn service_feature(spec: &Spec) -> String {
 /// What both kinds of test need to know of one endpoint.
 struct Case<'a> {
     spec: &'a Spec,
+    /// The generated crate, as tests name it.
+    krate: Ident,
     names: Names,
     module: Ident,
     service: Ident,
@@ -231,13 +139,14 @@ struct Case<'a> {
 }
 
 impl<'a> Case<'a> {
-    fn of(spec: &'a Spec) -> Case<'a> {
+    fn of(spec: &'a Spec, krate: &Ident) -> Case<'a> {
         let mut parts = spec.id.split('.');
         let service = ident(&snake(parts.next().unwrap_or_default()));
         let version = ident(&snake(parts.next().unwrap_or_default()));
         let (multipart, download) = (is_multipart(spec), is_download(spec));
         Case {
             spec,
+            krate: krate.clone(),
             names: Names::of(spec),
             module: format_ident!("{}", snake(&spec.id.replace('.', "_"))),
             service,
@@ -256,6 +165,18 @@ impl<'a> Case<'a> {
                 .and_then(|r| r.example.as_ref())
                 .filter(|_| !download),
         }
+    }
+
+    /// `feishu_api::im::v1::chat::create`: where the endpoint's types are.
+    fn endpoint_path(&self) -> TokenStream {
+        let (krate, service, version, resource, module) = (
+            &self.krate,
+            &self.service,
+            &self.version,
+            &self.resource,
+            &self.names.module,
+        );
+        quote! { #krate::#service::#version::#resource::#module }
     }
 
     /// `#[ignore]` with the reason, when the page's own example contradicts its table on
@@ -280,19 +201,18 @@ impl<'a> Case<'a> {
 /// The request example round-trips through the body type; the response example decodes
 /// with every field kept.
 fn example_tests(spec: &Spec, krate: &Ident) -> Option<TokenStream> {
-    let case = Case::of(spec);
+    let case = Case::of(spec, krate);
     let (body, response) = (&case.names.body, &case.names.response);
     let round_trip = case.request_example.map(|example| {
         let json = raw_json(example);
         let ignore = case.contradiction("body");
         quote! {
+            const REQUEST_EXAMPLE: &str = #json;
+
             #[test]
             #ignore
             fn request_example_round_trips() {
-                let example: Value = serde_json::from_str(#json).unwrap();
-                let body: #body = serde_json::from_value(example.clone())
-                    .expect("the request example decodes into the body type");
-                assert_same_json(&example, &serde_json::to_value(&body).unwrap(), "body");
+                assert_round_trips::<#body>(REQUEST_EXAMPLE);
             }
         }
     });
@@ -300,44 +220,32 @@ fn example_tests(spec: &Spec, krate: &Ident) -> Option<TokenStream> {
         let json = raw_json(example);
         let ignore = case.contradiction("response");
         quote! {
+            const RESPONSE_EXAMPLE: &str = #json;
+
             #[test]
             #ignore
             fn response_example_decodes() {
-                let reply: Value = serde_json::from_str(#json).unwrap();
-                let data = reply.get("data").cloned().unwrap_or_else(|| Value::Object(Default::default()));
-                let response: #response = serde_json::from_value(data.clone())
-                    .expect("the response example decodes into the response type");
-                assert_fields_kept(&data, &serde_json::to_value(&response).unwrap(), "data");
+                assert_decodes::<#response>(RESPONSE_EXAMPLE);
             }
         }
     });
     if round_trip.is_none() && decodes.is_none() {
         return None;
     }
-    let (module, service, version, resource, endpoint_module) = (
-        &case.module,
-        &case.service,
-        &case.version,
-        &case.resource,
-        &case.names.module,
-    );
-    let imported = [
-        round_trip.as_ref().map(|_| body),
-        decodes.as_ref().map(|_| response),
+    let helpers = [
+        decodes
+            .as_ref()
+            .map(|_| (quote! { assert_decodes }, response)),
+        round_trip
+            .as_ref()
+            .map(|_| (quote! { assert_round_trips }, body)),
     ];
-    let imported = imported.into_iter().flatten();
-    let support = match (round_trip.is_some(), decodes.is_some()) {
-        (true, true) => {
-            quote! { use crate::cases::test_support::{assert_fields_kept, assert_same_json}; }
-        }
-        (true, false) => quote! { use crate::cases::test_support::assert_same_json; },
-        (false, _) => quote! { use crate::cases::test_support::assert_fields_kept; },
-    };
+    let (helpers, imported): (Vec<_>, Vec<_>) = helpers.into_iter().flatten().unzip();
+    let (module, endpoint) = (&case.module, case.endpoint_path());
     Some(quote! {
         mod #module {
-            use serde_json::Value;
-            #support
-            use #krate::#service::#version::#resource::#endpoint_module::{#( #imported ),*};
+            use #krate::runtime::testing::{#( #helpers ),*};
+            use #endpoint::{#( #imported ),*};
 
             #round_trip
             #decodes
@@ -348,12 +256,9 @@ fn example_tests(spec: &Spec, krate: &Ident) -> Option<TokenStream> {
 /// One call against a mock server (a download for file replies), and for paged lists a
 /// stream over two pages.
 fn call_tests(spec: &Spec, krate: &Ident) -> Option<TokenStream> {
-    let case = Case::of(spec);
-    let call = Call::of(&case, krate);
+    let case = Case::of(spec, krate);
+    let call = Call::of(&case);
     let (request, response) = (&case.names.request, &case.names.response);
-    let (module, service, version, resource) =
-        (&case.module, &case.service, &case.version, &case.resource);
-    let endpoint_module = &case.names.module;
     let reply = case
         .response_example
         .cloned()
@@ -370,20 +275,34 @@ fn call_tests(spec: &Spec, krate: &Ident) -> Option<TokenStream> {
     } else {
         request_test(&case, &call)
     };
-    let stream_test = paging(spec).map(|paging| stream_test(&case, &call, paging));
+    let paging = paging(spec);
+    let stream_test = paging.map(|paging| stream_test(&case, &call, paging));
+    let mut helpers = vec![
+        quote! { ExpectedBody },
+        quote! { ExpectedCall },
+        quote! { MockServer },
+        quote! { client_for },
+    ];
+    if !case.download {
+        helpers.push(quote! { decoded });
+    }
+    if paging.is_some() {
+        helpers.push(quote! { PageFields });
+    }
     let imported = [Some(request), (!case.download).then_some(response)];
     let imported = imported.into_iter().flatten();
-    let value_import = (!case.download).then(|| quote! { use serde_json::Value; });
+    let (module, endpoint, expected) = (&case.module, case.endpoint_path(), &call.expected);
     Some(quote! {
         mod #module {
-            #value_import
-            use wiremock::matchers::{header, method, path};
-            use wiremock::{Mock, MockServer, ResponseTemplate};
-            use crate::cases::test_support::client_for;
-            use #krate::#service::#version::#resource::#endpoint_module::{#( #imported ),*};
+            use #krate::Client;
+            use #krate::runtime::testing::{#( #helpers ),*};
+            use #endpoint::{#( #imported ),*};
 
             #request_const
             #reply_const
+            /// The documented call, with test values for its parameters.
+            const CALL: ExpectedCall<'static> = #expected;
+
             #call_test
             #stream_test
         }
@@ -392,18 +311,18 @@ fn call_tests(spec: &Spec, krate: &Ident) -> Option<TokenStream> {
 
 /// What the call tests of one endpoint share.
 struct Call {
-    /// `Mock::given(…)` with the documented method, path, token, queries and body.
-    mock: TokenStream,
+    /// The `ExpectedCall { … }` with the documented method, path, queries and body.
+    expected: TokenStream,
     /// One value per required builder argument, in the builder's order.
     args: Vec<TokenStream>,
     /// `.body(…)` from the request example, when there is one.
     with_body: TokenStream,
-    /// The resource the call goes through: `client_for(&server).im().v1().chat()`.
+    /// The resource the call goes through: `Client::new(client_for(&server)).im().v1().chat()`.
     resource: TokenStream,
 }
 
 impl Call {
-    fn of(case: &Case, krate: &Ident) -> Call {
+    fn of(case: &Case) -> Call {
         let spec = case.spec;
         let required_params = spec
             .path_params
@@ -417,16 +336,15 @@ impl Call {
             .filter(|f| f.is_required());
         let args: Vec<TokenStream> = required_params
             .chain(required_body)
-            .map(|f| dummy(f, krate))
+            .map(|f| dummy(f, &case.krate))
             .collect();
-        let (with_body, body_matcher) = body_matchers(case);
-        let mock = mock_given(spec, body_matcher);
+        let (with_body, body) = body_matchers(case);
         let (service, version, resource) = (&case.service, &case.version, &case.resource);
         let resource = quote! {
-            client_for(&server).#service().#version().#resource()
+            Client::new(client_for(&server)).#service().#version().#resource()
         };
         Call {
-            mock,
+            expected: expected_call(spec, &body),
             args,
             with_body,
             resource,
@@ -434,25 +352,22 @@ impl Call {
     }
 }
 
-/// The builder's `.body(…)` and the mock's body matcher: the request example when there
-/// is one, else a multipart content type for forms.
+/// The builder's `.body(…)` and the body the mock expects: the request example when there
+/// is one, else a multipart form for forms.
 fn body_matchers(case: &Case) -> (TokenStream, TokenStream) {
     match (case.request_example, case.multipart) {
         (Some(_), _) => (
             quote! { .body(serde_json::from_str(REQUEST_EXAMPLE).unwrap()) },
-            quote! { .and(wiremock::matchers::body_json(serde_json::from_str::<Value>(REQUEST_EXAMPLE).unwrap())) },
+            quote! { ExpectedBody::Json(REQUEST_EXAMPLE) },
         ),
-        (None, true) => (
-            quote! {},
-            quote! { .and(wiremock::matchers::header_regex("content-type", "^multipart/form-data; boundary=")) },
-        ),
-        (None, false) => (quote! {}, quote! {}),
+        (None, true) => (quote! {}, quote! { ExpectedBody::Multipart }),
+        (None, false) => (quote! {}, quote! { ExpectedBody::Any }),
     }
 }
 
-/// `Mock::given(…)` matching the documented method, the path with its dummy parameters,
-/// the token, each required scalar query parameter and `body_matcher`.
-fn mock_given(spec: &Spec, body_matcher: TokenStream) -> TokenStream {
+/// `ExpectedCall { … }`: the documented method, the path with its test parameters, each
+/// required scalar query parameter, and `body`.
+fn expected_call(spec: &Spec, body: &TokenStream) -> TokenStream {
     let mut path = spec.http.path.clone();
     for param in &spec.path_params {
         path = path.replace(&format!(":{}", param.name), &dummy_text(param));
@@ -464,15 +379,16 @@ fn mock_given(spec: &Spec, body_matcher: TokenStream) -> TokenStream {
         .filter(|f| f.is_required() && f.ty != FieldType::Array)
         .map(|f| {
             let (name, value) = (&f.name, dummy_text(f));
-            quote! { .and(wiremock::matchers::query_param(#name, #value)) }
+            quote! { (#name, #value) }
         })
         .collect();
     quote! {
-        Mock::given(method(#http_method))
-            .and(path(#path))
-            .and(header("authorization", "Bearer test-token"))
-            #( #queries )*
-            #body_matcher
+        ExpectedCall {
+            method: #http_method,
+            path: #path,
+            query: &[#( #queries ),*],
+            body: #body,
+        }
     }
 }
 
@@ -480,7 +396,6 @@ fn mock_given(spec: &Spec, body_matcher: TokenStream) -> TokenStream {
 fn download_test(case: &Case, call: &Call) -> TokenStream {
     let (request, method_ident) = (&case.names.request, &case.names.method);
     let Call {
-        mock,
         args,
         resource: call,
         ..
@@ -489,15 +404,7 @@ fn download_test(case: &Case, call: &Call) -> TokenStream {
         #[tokio::test]
         async fn downloads_the_file() {
             let server = MockServer::start().await;
-            #mock
-                .respond_with(
-                    ResponseTemplate::new(200)
-                        .insert_header("content-disposition", "attachment; filename=\"test.bin\"")
-                        .set_body_raw(b"file-bytes".to_vec(), "application/octet-stream"),
-                )
-                .expect(1)
-                .mount(&server)
-                .await;
+            CALL.answer_file(&server).await;
             let request = #request::builder(#( #args ),*).build();
             let mut out = Vec::new();
             let download = #call
@@ -518,10 +425,10 @@ fn request_test(case: &Case, call: &Call) -> TokenStream {
         &case.names.method,
     );
     let Call {
-        mock,
         args,
         with_body,
         resource: call,
+        ..
     } = call;
     let ignore = case.contradiction("response");
     quote! {
@@ -529,19 +436,13 @@ fn request_test(case: &Case, call: &Call) -> TokenStream {
         #ignore
         async fn sends_the_documented_request() {
             let server = MockServer::start().await;
-            let reply: Value = serde_json::from_str(RESPONSE_EXAMPLE).unwrap();
-            #mock
-                .respond_with(ResponseTemplate::new(200).set_body_json(&reply))
-                .expect(1)
-                .mount(&server)
-                .await;
+            let data = CALL.answer(&server, RESPONSE_EXAMPLE).await;
             let request = #request::builder(#( #args ),*) #with_body .build();
             let response = #call
                 .#method_ident(request)
                 .await
                 .expect("the call succeeds");
-            let data = reply.get("data").cloned().unwrap_or_else(|| Value::Object(Default::default()));
-            let expected: #response = serde_json::from_value(data).unwrap();
+            let expected: #response = decoded(data);
             assert_eq!(response, expected);
         }
     }
@@ -552,10 +453,10 @@ fn stream_test(case: &Case, call: &Call, paging: &Pagination) -> TokenStream {
     let request = &case.names.request;
     let stream = format_ident!("{}_stream", unraw(&case.names.method));
     let Call {
-        mock,
         args,
         with_body,
         resource: call,
+        ..
     } = call;
     let (token, items, has_more, next) = (
         &paging.token_param,
@@ -563,37 +464,21 @@ fn stream_test(case: &Case, call: &Call, paging: &Pagination) -> TokenStream {
         &paging.has_more_field,
         &paging.next_token_field,
     );
-    let second_page = if paging.token_in == TokenIn::Query {
-        quote! { .and(wiremock::matchers::query_param(#token, "page-2")) }
-    } else {
-        quote! { .and(wiremock::matchers::body_partial_json(serde_json::json!({ #token: "page-2" }))) }
-    };
+    let in_query = paging.token_in == TokenIn::Query;
     let ignore = case.contradiction("response");
     quote! {
         #[tokio::test]
         #ignore
         async fn streams_every_page() {
             let server = MockServer::start().await;
-            let reply: Value = serde_json::from_str(RESPONSE_EXAMPLE).unwrap();
-            let per_page = reply["data"][#items].as_array().map_or(0, Vec::len);
-            let mut first = reply.clone();
-            first["data"][#has_more] = Value::Bool(true);
-            first["data"][#next] = Value::from("page-2");
-            let mut last = reply.clone();
-            last["data"][#has_more] = Value::Bool(false);
-            #mock
-                #second_page
-                .respond_with(ResponseTemplate::new(200).set_body_json(&last))
-                .with_priority(1)
-                .expect(1)
-                .mount(&server)
-                .await;
-            #mock
-                .respond_with(ResponseTemplate::new(200).set_body_json(&first))
-                .with_priority(2)
-                .expect(1)
-                .mount(&server)
-                .await;
+            let page = PageFields {
+                token_param: #token,
+                token_in_query: #in_query,
+                items: #items,
+                has_more: #has_more,
+                next_token: #next,
+            };
+            let per_page = CALL.answer_two_pages(&server, RESPONSE_EXAMPLE, page).await;
             let request = #request::builder(#( #args ),*) #with_body .build();
             let items = #call
                 .#stream(request)

@@ -4,10 +4,11 @@
 //!Tests of the `aily` endpoints.
 
 mod aily_v1_aily_session_update {
-    use serde_json::Value;
-    use wiremock::matchers::{header, method, path};
-    use wiremock::{Mock, MockServer, ResponseTemplate};
-    use crate::cases::test_support::client_for;
+    use feishu_api::Client;
+    use feishu_api::runtime::testing::{
+        ExpectedBody, ExpectedCall, MockServer, client_for, decoded,
+    };
+
     use feishu_api::aily::v1::aily_session::update::{UpdateRequest, UpdateResponse};
 
     const REQUEST_EXAMPLE: &str = r#"{
@@ -28,37 +29,29 @@ mod aily_v1_aily_session_update {
     }
   }
 }"#;
+    /// The documented call, with test values for its parameters.
+    const CALL: ExpectedCall<'static> = ExpectedCall {
+        method: "PUT",
+        path: "/open-apis/aily/v1/sessions/test-aily_session_id",
+        query: &[],
+        body: ExpectedBody::Json(REQUEST_EXAMPLE),
+    };
+
     #[tokio::test]
     async fn sends_the_documented_request() {
         let server = MockServer::start().await;
-        let reply: Value = serde_json::from_str(RESPONSE_EXAMPLE).unwrap();
-        Mock::given(method("PUT"))
-            .and(path("/open-apis/aily/v1/sessions/test-aily_session_id"))
-            .and(header("authorization", "Bearer test-token"))
-            .and(
-                wiremock::matchers::body_json(
-                    serde_json::from_str::<Value>(REQUEST_EXAMPLE).unwrap(),
-                ),
-            )
-            .respond_with(ResponseTemplate::new(200).set_body_json(&reply))
-            .expect(1)
-            .mount(&server)
-            .await;
+        let data = CALL.answer(&server, RESPONSE_EXAMPLE).await;
         let request = UpdateRequest::builder("test-aily_session_id")
             .body(serde_json::from_str(REQUEST_EXAMPLE).unwrap())
             .build();
-        let response = client_for(&server)
+        let response = Client::new(client_for(&server))
             .aily()
             .v1()
             .aily_session()
             .update(request)
             .await
             .expect("the call succeeds");
-        let data = reply
-            .get("data")
-            .cloned()
-            .unwrap_or_else(|| Value::Object(Default::default()));
-        let expected: UpdateResponse = serde_json::from_value(data).unwrap();
+        let expected: UpdateResponse = decoded(data);
         assert_eq!(response, expected);
     }
 }

@@ -4,10 +4,11 @@
 //!Tests of the `im` endpoints.
 
 mod im_v1_chat_list {
-    use serde_json::Value;
-    use wiremock::matchers::{header, method, path};
-    use wiremock::{Mock, MockServer, ResponseTemplate};
-    use crate::cases::test_support::client_for;
+    use feishu_api::Client;
+    use feishu_api::runtime::testing::{
+        ExpectedBody, ExpectedCall, MockServer, client_for, decoded, PageFields,
+    };
+
     use feishu_api::im::v1::chat::list::{ListRequest, ListResponse};
 
     const RESPONSE_EXAMPLE: &str = r#"{
@@ -31,62 +32,43 @@ mod im_v1_chat_list {
     "has_more": false
   }
 }"#;
+    /// The documented call, with test values for its parameters.
+    const CALL: ExpectedCall<'static> = ExpectedCall {
+        method: "GET",
+        path: "/open-apis/im/v1/chats",
+        query: &[],
+        body: ExpectedBody::Any,
+    };
+
     #[tokio::test]
     async fn sends_the_documented_request() {
         let server = MockServer::start().await;
-        let reply: Value = serde_json::from_str(RESPONSE_EXAMPLE).unwrap();
-        Mock::given(method("GET"))
-            .and(path("/open-apis/im/v1/chats"))
-            .and(header("authorization", "Bearer test-token"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(&reply))
-            .expect(1)
-            .mount(&server)
-            .await;
+        let data = CALL.answer(&server, RESPONSE_EXAMPLE).await;
         let request = ListRequest::builder().build();
-        let response = client_for(&server)
+        let response = Client::new(client_for(&server))
             .im()
             .v1()
             .chat()
             .list(request)
             .await
             .expect("the call succeeds");
-        let data = reply
-            .get("data")
-            .cloned()
-            .unwrap_or_else(|| Value::Object(Default::default()));
-        let expected: ListResponse = serde_json::from_value(data).unwrap();
+        let expected: ListResponse = decoded(data);
         assert_eq!(response, expected);
     }
 
     #[tokio::test]
     async fn streams_every_page() {
         let server = MockServer::start().await;
-        let reply: Value = serde_json::from_str(RESPONSE_EXAMPLE).unwrap();
-        let per_page = reply["data"]["items"].as_array().map_or(0, Vec::len);
-        let mut first = reply.clone();
-        first["data"]["has_more"] = Value::Bool(true);
-        first["data"]["page_token"] = Value::from("page-2");
-        let mut last = reply.clone();
-        last["data"]["has_more"] = Value::Bool(false);
-        Mock::given(method("GET"))
-            .and(path("/open-apis/im/v1/chats"))
-            .and(header("authorization", "Bearer test-token"))
-            .and(wiremock::matchers::query_param("page_token", "page-2"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(&last))
-            .with_priority(1)
-            .expect(1)
-            .mount(&server)
-            .await;
-        Mock::given(method("GET"))
-            .and(path("/open-apis/im/v1/chats"))
-            .and(header("authorization", "Bearer test-token"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(&first))
-            .with_priority(2)
-            .expect(1)
-            .mount(&server)
-            .await;
+        let page = PageFields {
+            token_param: "page_token",
+            token_in_query: true,
+            items: "items",
+            has_more: "has_more",
+            next_token: "page_token",
+        };
+        let per_page = CALL.answer_two_pages(&server, RESPONSE_EXAMPLE, page).await;
         let request = ListRequest::builder().build();
-        let items = client_for(&server)
+        let items = Client::new(client_for(&server))
             .im()
             .v1()
             .chat()
@@ -99,10 +81,11 @@ mod im_v1_chat_list {
 }
 
 mod im_v1_file_create {
-    use serde_json::Value;
-    use wiremock::matchers::{header, method, path};
-    use wiremock::{Mock, MockServer, ResponseTemplate};
-    use crate::cases::test_support::client_for;
+    use feishu_api::Client;
+    use feishu_api::runtime::testing::{
+        ExpectedBody, ExpectedCall, MockServer, client_for, decoded,
+    };
+
     use feishu_api::im::v1::file::create::{CreateRequest, CreateResponse};
 
     const RESPONSE_EXAMPLE: &str = r#"{
@@ -112,71 +95,59 @@ mod im_v1_file_create {
     "file_key": "file_v2_8d5a2a57-0b43-4a3d-92e0-1c5a0d0e2f7g"
   }
 }"#;
+    /// The documented call, with test values for its parameters.
+    const CALL: ExpectedCall<'static> = ExpectedCall {
+        method: "POST",
+        path: "/open-apis/im/v1/files",
+        query: &[],
+        body: ExpectedBody::Multipart,
+    };
+
     #[tokio::test]
     async fn sends_the_documented_request() {
         let server = MockServer::start().await;
-        let reply: Value = serde_json::from_str(RESPONSE_EXAMPLE).unwrap();
-        Mock::given(method("POST"))
-            .and(path("/open-apis/im/v1/files"))
-            .and(header("authorization", "Bearer test-token"))
-            .and(
-                wiremock::matchers::header_regex(
-                    "content-type",
-                    "^multipart/form-data; boundary=",
-                ),
-            )
-            .respond_with(ResponseTemplate::new(200).set_body_json(&reply))
-            .expect(1)
-            .mount(&server)
-            .await;
+        let data = CALL.answer(&server, RESPONSE_EXAMPLE).await;
         let request = CreateRequest::builder(
                 "test-file_type",
                 "test-file_name",
                 feishu_api::runtime::FileUpload::from_bytes("test.txt", &b"test"[..]),
             )
             .build();
-        let response = client_for(&server)
+        let response = Client::new(client_for(&server))
             .im()
             .v1()
             .file()
             .create(request)
             .await
             .expect("the call succeeds");
-        let data = reply
-            .get("data")
-            .cloned()
-            .unwrap_or_else(|| Value::Object(Default::default()));
-        let expected: CreateResponse = serde_json::from_value(data).unwrap();
+        let expected: CreateResponse = decoded(data);
         assert_eq!(response, expected);
     }
 }
 
 mod im_v1_file_get {
-    use wiremock::matchers::{header, method, path};
-    use wiremock::{Mock, MockServer, ResponseTemplate};
-    use crate::cases::test_support::client_for;
+    use feishu_api::Client;
+    use feishu_api::runtime::testing::{
+        ExpectedBody, ExpectedCall, MockServer, client_for,
+    };
+
     use feishu_api::im::v1::file::get::GetRequest;
+
+    /// The documented call, with test values for its parameters.
+    const CALL: ExpectedCall<'static> = ExpectedCall {
+        method: "GET",
+        path: "/open-apis/im/v1/files/test-file_key",
+        query: &[],
+        body: ExpectedBody::Any,
+    };
 
     #[tokio::test]
     async fn downloads_the_file() {
         let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .and(path("/open-apis/im/v1/files/test-file_key"))
-            .and(header("authorization", "Bearer test-token"))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .insert_header(
-                        "content-disposition",
-                        "attachment; filename=\"test.bin\"",
-                    )
-                    .set_body_raw(b"file-bytes".to_vec(), "application/octet-stream"),
-            )
-            .expect(1)
-            .mount(&server)
-            .await;
+        CALL.answer_file(&server).await;
         let request = GetRequest::builder("test-file_key").build();
         let mut out = Vec::new();
-        let download = client_for(&server)
+        let download = Client::new(client_for(&server))
             .im()
             .v1()
             .file()

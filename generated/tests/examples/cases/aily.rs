@@ -4,28 +4,19 @@
 //!Tests of the `aily` endpoints.
 
 mod aily_v1_aily_session_update {
-    use serde_json::Value;
-    use crate::cases::test_support::{assert_fields_kept, assert_same_json};
-    use feishu_api::aily::v1::aily_session::update::{UpdateRequestBody, UpdateResponse};
+    use feishu_api::runtime::testing::{assert_decodes, assert_round_trips};
+    use feishu_api::aily::v1::aily_session::update::{UpdateResponse, UpdateRequestBody};
 
-    #[test]
-    fn request_example_round_trips() {
-        let example: Value = serde_json::from_str(
-                r#"{
+    const REQUEST_EXAMPLE: &str = r#"{
   "channel_context": "{}",
   "metadata": "{}"
-}"#,
-            )
-            .unwrap();
-        let body: UpdateRequestBody = serde_json::from_value(example.clone())
-            .expect("the request example decodes into the body type");
-        assert_same_json(&example, &serde_json::to_value(&body).unwrap(), "body");
+}"#;
+    #[test]
+    fn request_example_round_trips() {
+        assert_round_trips::<UpdateRequestBody>(REQUEST_EXAMPLE);
     }
 
-    #[test]
-    fn response_example_decodes() {
-        let reply: Value = serde_json::from_str(
-                r#"{
+    const RESPONSE_EXAMPLE: &str = r#"{
   "code": 0,
   "msg": "success",
   "data": {
@@ -38,15 +29,9 @@ mod aily_v1_aily_session_update {
       "metadata": "{}"
     }
   }
-}"#,
-            )
-            .unwrap();
-        let data = reply
-            .get("data")
-            .cloned()
-            .unwrap_or_else(|| Value::Object(Default::default()));
-        let response: UpdateResponse = serde_json::from_value(data.clone())
-            .expect("the response example decodes into the response type");
-        assert_fields_kept(&data, &serde_json::to_value(&response).unwrap(), "data");
+}"#;
+    #[test]
+    fn response_example_decodes() {
+        assert_decodes::<UpdateResponse>(RESPONSE_EXAMPLE);
     }
 }
