@@ -1,9 +1,10 @@
-//! Markdown page → [`Spec`]. A front end per dialect turns the page into
-//! [`blocks::Block`]s (the pipe rendering through pulldown-cmark, the site's `:::html`
-//! source through [`html`]); one [`reader`] reads those blocks into a spec, with the shared
-//! modules for cells, types, examples and SDK samples, and [`normalize`] applies the
-//! project's conventions where the page leaves something open (a GET's body, default
-//! content types, inferred pagination).
+//! Markdown page → [`Spec`], in three steps:
+//! 1. a front end per dialect turns the page into [`blocks::Block`]s (the pipe rendering
+//!    through pulldown-cmark, the site's `:::html` source through [`html`]);
+//! 2. one [`reader`] reads those blocks into what the page states ([`stated::Stated`]),
+//!    with the shared modules for cells, types, examples and SDK samples;
+//! 3. [`normalize`] applies the project's conventions where the page leaves something
+//!    open (a GET's body, default content types, inferred pagination) and makes the spec.
 
 pub mod blocks;
 pub mod cell;
@@ -14,6 +15,7 @@ pub mod json;
 pub mod normalize;
 mod reader;
 pub mod sdk;
+pub mod stated;
 pub mod type_notes;
 pub mod types;
 
@@ -67,7 +69,10 @@ pub fn parse_page(source: &str, text: &str) -> Outcome {
         model_names_are_types: dialect == Dialect::SiteSource,
     };
     if reader::basics_table(&blocks).is_some() {
-        return reader::read(source, &blocks, &info);
+        return match reader::read(source, &blocks, &info) {
+            reader::Read::Stated(stated) => Outcome::Endpoint(Box::new(normalize::spec(*stated))),
+            reader::Read::Failed(diagnostics) => Outcome::Failed { diagnostics },
+        };
     }
     if !looks_like_endpoint(text) {
         return Outcome::Skipped {

@@ -1,15 +1,76 @@
-//! Normalisation: the project's conventions, applied to what a page states before it
-//! becomes the spec (`docs/spec-format.md`, Normalisation). The reader reports what the
-//! page says; these functions are the only places that decide something the page leaves
-//! open: a GET's documented body is its query, a body's content type when the page names
-//! none, a download's reply type, and whether an endpoint pages.
+//! Normalisation: the step between what a page states ([`Stated`], the reader's output)
+//! and the spec, applying the project's conventions (`docs/spec-format.md`,
+//! Normalisation). The reader reports what the page says; [`spec`] and the functions it
+//! calls are the only places that decide something the page leaves open: a GET's
+//! documented body is its query, a body's content type when the page names none, a
+//! download's reply type, and whether an endpoint pages.
 
 use serde_json::Value;
 
+use super::stated::Stated;
 use crate::diagnostics::{Diagnostic, Kind};
 use crate::spec::{
-    ContentType, Field, FieldType, HttpMethod, Pagination, Request, Response, TokenIn,
+    ContentType, Field, FieldType, Http, HttpMethod, Pagination, Request, Response, Spec, TokenIn,
 };
+
+/// What a page states → the spec: each convention below, in the order they depend on
+/// each other (the body a GET really sends decides the content type and the paging).
+pub fn spec(stated: Stated) -> Spec {
+    let Stated {
+        mut query_params,
+        mut body,
+        mut request_example,
+        mut response,
+        mut diagnostics,
+        ..
+    } = stated;
+    // What the conventions say comes first among a line's diagnostics.
+    let mut decided = Vec::new();
+    get_body_into_query(
+        stated.method,
+        &mut query_params,
+        &mut body,
+        &mut request_example,
+        stated.basics_line,
+        &mut decided,
+    );
+    diagnostics.splice(0..0, decided);
+    let request = (body.is_some() || request_example.is_some()).then(|| {
+        let fields = body.unwrap_or_default();
+        Request {
+            content_type: request_content_type(stated.content_type, &fields),
+            fields,
+            example: request_example,
+        }
+    });
+    if stated.binary_response {
+        binary_response(&mut response);
+    }
+    let pagination = pagination(&query_params, request.as_ref(), response.as_ref());
+    diagnostics.sort_by_key(|d| d.line);
+    Spec {
+        id: stated.id,
+        title: stated.title,
+        summary: stated.summary,
+        source: stated.source,
+        http: Http {
+            method: stated.method,
+            path: stated.path,
+        },
+        rate_limit: stated.rate_limit,
+        auth: stated.auth,
+        path_params: stated.path_params,
+        query_params,
+        headers: stated.headers,
+        request,
+        response,
+        pagination,
+        errors: stated.errors,
+        sdk_names: stated.sdk_names,
+        overrides: Vec::new(),
+        diagnostics,
+    }
+}
 
 /// Older pages list a GET's query parameters under 请求体; a GET body is never sent, so
 /// when the page lists no query parameters the body's fields are the query (and its
@@ -259,5 +320,78 @@ mod tests {
         let flat = reply(vec![field("page_token", FieldType::String)]);
         assert_eq!(pagination(&query, None, Some(&flat)), None);
         assert_eq!(pagination(&query, None, None), None);
+    }
+
+    /// A GET page as written: its query documented as a body, the paging token among it.
+    fn stated_get() -> Stated {
+        let mut token = field("page_token", FieldType::String);
+        token.description = Some("分页标记".into());
+        let mut items = field("items", FieldType::Array);
+        items.items = Some(Box::new(field("", FieldType::String)));
+        Stated {
+            id: "demo.v1.thing.list".into(),
+            title: "List things".into(),
+            summary: None,
+            source: "demo.md".into(),
+            method: HttpMethod::Get,
+            path: "/open-apis/demo/v1/things".into(),
+            rate_limit: None,
+            auth: Default::default(),
+            path_params: Vec::new(),
+            query_params: Vec::new(),
+            headers: Vec::new(),
+            content_type: None,
+            body: Some(vec![token, field("page_size", FieldType::Int)]),
+            request_example: Some(serde_json::json!({"page_size": 10})),
+            response: Some(reply(vec![
+                field("has_more", FieldType::Bool),
+                field("page_token", FieldType::String),
+                items,
+            ])),
+            binary_response: false,
+            errors: Vec::new(),
+            sdk_names: Default::default(),
+            basics_line: 3,
+            diagnostics: vec![Diagnostic::warning(3, Kind::IdFromPath, "id from path")],
+        }
+    }
+
+    #[test]
+    fn the_spec_pages_by_the_query_a_get_body_became() {
+        let spec = spec(stated_get());
+        let query: Vec<&str> = spec.query_params.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(query, ["page_token", "page_size"]);
+        assert_eq!(spec.request, None);
+        let pagination = spec.pagination.expect("pages");
+        assert_eq!(pagination.token_in, TokenIn::Query);
+        assert_eq!(pagination.size_param.as_deref(), Some("page_size"));
+        assert_eq!(pagination.items_field.as_deref(), Some("items"));
+        // The convention's warning comes first among its line's diagnostics.
+        let kinds: Vec<Kind> = spec.diagnostics.iter().map(|d| d.kind).collect();
+        assert_eq!(kinds, [Kind::BadValue, Kind::IdFromPath]);
+        assert_eq!(spec.http.method, HttpMethod::Get);
+        assert_eq!(spec.http.path, "/open-apis/demo/v1/things");
+    }
+
+    #[test]
+    fn the_spec_of_a_post_keeps_its_body_typed_by_convention() {
+        let mut stated = stated_get();
+        stated.method = HttpMethod::Post;
+        stated.binary_response = true;
+        stated.body = Some(vec![field("file", FieldType::File)]);
+        stated.request_example = None;
+        let spec = spec(stated);
+        let request = spec.request.expect("a body");
+        assert_eq!(request.content_type, ContentType::Multipart);
+        assert_eq!(request.fields[0].name, "file");
+        assert_eq!(
+            spec.response.map(|r| r.content_type),
+            Some(ContentType::OctetStream)
+        );
+        assert_eq!(
+            spec.pagination, None,
+            "the token is not in the query or the body"
+        );
+        assert_eq!(spec.diagnostics.len(), 1);
     }
 }

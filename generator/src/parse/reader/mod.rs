@@ -22,12 +22,12 @@ use super::blocks::{Block, Table};
 use super::contradict::clashes;
 use super::infer::fields_from_example;
 use super::json::{Example as JsonExample, parse_example, starts_like_json};
+use super::sdk;
+use super::stated::Stated;
 use super::type_notes::TypeNotes;
-use super::{Outcome, normalize, sdk};
 use crate::diagnostics::{Diagnostic, Kind};
 use crate::spec::{
-    Auth, ContentType, ErrorCode, Field, FieldType, FieldsFrom, Http, HttpMethod, Request,
-    Response, Spec,
+    Auth, ContentType, ErrorCode, Field, FieldType, FieldsFrom, HttpMethod, Response,
 };
 
 /// What the front end knows besides the blocks.
@@ -117,7 +117,15 @@ struct Page {
     diagnostics: Vec<Diagnostic>,
 }
 
-pub fn read(source: &str, blocks: &[Block], info: &PageInfo) -> Outcome {
+/// What reading an endpoint page gave.
+#[derive(Debug)]
+pub enum Read {
+    Stated(Box<Stated>),
+    /// The page names no method or path: these diagnostics say why.
+    Failed(Vec<Diagnostic>),
+}
+
+pub fn read(source: &str, blocks: &[Block], info: &PageInfo) -> Read {
     let mut page = Page::default();
     let mut section = Section::Intro;
     let mut section_level = 0;
@@ -307,31 +315,22 @@ fn bold_label(paragraph: &str) -> Option<String> {
     Some(inner.trim_end_matches([':', '：']).trim().to_string())
 }
 
-/// The page's facts → the spec: what the page leaves open is decided by the named
-/// conventions of [`normalize`], in the order they depend on each other.
-fn finish(source: &str, mut page: Page, basics_line: usize) -> Outcome {
+/// The page's facts → what it states: the endpoint's id, its examples checked against
+/// its tables (and filling the element types the tables leave open), and its reply.
+/// Nothing here decides what the page leaves open: that is
+/// [`crate::parse::normalize`]'s.
+fn finish(source: &str, mut page: Page, basics_line: usize) -> Read {
     let (Some(method), Some(path)) = (page.method.take(), page.path.take()) else {
         page.diagnostics.push(Diagnostic::error(
             basics_line,
             Kind::MissingBasics,
             "the 基本 table has no `HTTP URL` or no `HTTP Method` row",
         ));
-        return Outcome::Failed {
-            diagnostics: page.diagnostics,
-        };
+        return Read::Failed(page.diagnostics);
     };
     complete_path_params(
         &path,
         &mut page.path_params,
-        basics_line,
-        &mut page.diagnostics,
-    );
-    // Before the examples are compared with the tables: a GET's body is never sent.
-    normalize::get_body_into_query(
-        method,
-        &mut page.query_params,
-        &mut page.body,
-        &mut page.request_example,
         basics_line,
         &mut page.diagnostics,
     );
@@ -343,45 +342,33 @@ fn finish(source: &str, mut page: Page, basics_line: usize) -> Outcome {
     {
         super::infer::fill_from_example(fields, example);
     }
-    let content_type = page.content_type.take();
-    let request = (page.body.is_some() || page.request_example.is_some()).then(|| {
-        let fields = page.body.unwrap_or_default();
-        Request {
-            content_type: normalize::request_content_type(content_type, &fields),
-            fields,
-            example: page.request_example,
-        }
-    });
-    let mut response = build_response(
+    let response = build_response(
         page.response_fields,
         page.response_example,
         basics_line,
         &mut page.diagnostics,
     );
-    if page.binary_response {
-        normalize::binary_response(&mut response);
-    }
-    let pagination = normalize::pagination(&page.query_params, request.as_ref(), response.as_ref());
-    let mut diagnostics = page.diagnostics;
-    diagnostics.sort_by_key(|d| d.line);
-    Outcome::Endpoint(Box::new(Spec {
+    Read::Stated(Box::new(Stated {
         id,
         title: page.title.unwrap_or_default(),
         summary: page.summary,
         source: source.to_string(),
-        http: Http { method, path },
+        method,
+        path,
         rate_limit: page.rate_limit,
         auth: page.auth,
         path_params: page.path_params,
         query_params: page.query_params,
         headers: page.headers,
-        request,
+        content_type: page.content_type,
+        body: page.body,
+        request_example: page.request_example,
         response,
-        pagination,
+        binary_response: page.binary_response,
         errors: page.errors,
         sdk_names: page.sdk_names,
-        overrides: Vec::new(),
-        diagnostics,
+        basics_line,
+        diagnostics: page.diagnostics,
     }))
 }
 
