@@ -11,9 +11,9 @@ use super::docs::{doc_attrs, field_doc, inner_doc_attrs};
 use super::enums::shape_of;
 use super::facts::{Names, is_download, is_multipart, paging, resource_of};
 use super::naming::{camel, ident, is_raw, shouty, snake, unraw};
-use super::shapes::{Side, member_names};
-use super::shared::Shared;
-use super::types::{Types, form_file, value_checks};
+use super::shapes::member_names;
+use super::type_facts::{ModuleTypes, form_file};
+use super::types::{module_items, type_tokens, value_checks};
 use crate::spec::{Field, FieldType, HttpMethod, Spec, TokenIn, TokenKind};
 
 /// A request parameter as the request struct holds it.
@@ -41,14 +41,11 @@ enum Place {
 }
 
 /// The endpoint module's items (without the file header).
-pub fn module(spec: &Spec, shared: &Shared) -> Result<TokenStream, EmitError> {
+/// `types`: the endpoint's type facts.
+pub fn module(spec: &Spec, types: &ModuleTypes) -> Result<TokenStream, EmitError> {
     let names = Names::of(spec);
-    let reserved = names.reserved();
-    let reserved: Vec<&str> = reserved.iter().map(String::as_str).collect();
-    let mut types = Types::new(&spec.id, &reserved, shared);
-    define_body_and_response(spec, &names, &mut types)?;
     let request = &names.request;
-    let (params, body_params) = request_params(spec, &names, &mut types)?;
+    let (params, body_params) = request_params(spec, types)?;
     let shape = RequestShape {
         has_body: spec.request.is_some(),
         multipart: is_multipart(spec),
@@ -56,10 +53,10 @@ pub fn module(spec: &Spec, shared: &Shared) -> Result<TokenStream, EmitError> {
 
     let request_struct = request_struct(spec, &names, &params, shape);
     let (builder_fn, builder_type) = builder_items(&names, &params, &body_params, shape);
-    let body_validates = shape.has_body && types.has_validate(&names.body.to_string());
+    let body_validates = shape.has_body && types.validates(&names.body.to_string());
     let validate = request_validate(&params, body_validates);
     let to_api = api_request(spec, &params, &body_params, shape);
-    let paging = paging_impls(spec, &names, &params, &body_params, &mut types)?;
+    let paging = paging_impls(spec, &names, &params, &body_params, types);
     let errors = error_items(spec);
     let response_ty = if is_download(spec) {
         quote! { feishu_runtime::Download }
@@ -67,7 +64,7 @@ pub fn module(spec: &Spec, shared: &Shared) -> Result<TokenStream, EmitError> {
         let response = &names.response;
         quote! { #response }
     };
-    let structs = types.into_items();
+    let structs = module_items(types);
     let module_doc = module_doc(spec, &names);
     Ok(quote! {
         #module_doc
@@ -110,38 +107,6 @@ fn module_doc(spec: &Spec, names: &Names) -> TokenStream {
     ))
 }
 
-/// The body struct (JSON or form) and the response struct, defined first so they keep
-/// their names.
-fn define_body_and_response(
-    spec: &Spec,
-    names: &Names,
-    types: &mut Types,
-) -> Result<(), EmitError> {
-    let (request, body, response) = (&names.request, &names.body, &names.response);
-    if is_multipart(spec) {
-        let doc = format!("The `multipart/form-data` body of [`{request}`]: its files and fields.");
-        types.define_form(&body.to_string(), &doc, body_fields(spec))?;
-    } else if spec.request.is_some() {
-        let doc = format!("JSON body of [`{request}`].");
-        types.define_named(&body.to_string(), &doc, body_fields(spec), Side::Request)?;
-    }
-    if !is_download(spec) {
-        let response_fields = spec
-            .response
-            .as_ref()
-            .map(|r| r.fields.as_slice())
-            .unwrap_or_default();
-        let response_doc = format!("The `data` of a successful reply to [`{request}`].");
-        types.define_named(
-            &response.to_string(),
-            &response_doc,
-            response_fields,
-            Side::Response,
-        )?;
-    }
-    Ok(())
-}
-
 fn body_fields(spec: &Spec) -> &[Field] {
     spec.request
         .as_ref()
@@ -154,10 +119,13 @@ fn body_fields(spec: &Spec) -> &[Field] {
 /// clash with a parameter).
 fn request_params<'a>(
     spec: &'a Spec,
-    names: &Names,
-    types: &mut Types,
+    types: &ModuleTypes,
 ) -> Result<(Vec<Param<'a>>, Vec<BodyParam<'a>>), EmitError> {
-    let (request, body) = (names.request.to_string(), names.body.to_string());
+    let type_of = |field: &Field| {
+        types.type_of(field).map(type_tokens).ok_or_else(|| {
+            EmitError::new(&spec.id, format!("no type decided for `{}`", field.name))
+        })
+    };
     let mut params = Vec::new();
     let mut taken: HashSet<String> = ["body", "build"].map(String::from).into();
     for (fields, place) in [
@@ -166,7 +134,7 @@ fn request_params<'a>(
         (&spec.headers, Place::Header),
     ] {
         for field in fields {
-            let ty = types.rust_type(field, &request, Side::Request)?.tokens;
+            let ty = type_of(field)?;
             let member = unique_member(&field.name, &mut taken, place);
             params.push(Param {
                 field,
@@ -181,8 +149,8 @@ fn request_params<'a>(
     let mut body_params = Vec::new();
     for (member, field) in member_names(body_fields(spec)) {
         let ty = match (multipart, form_file(field)) {
-            (true, Some(ty)) => ty,
-            _ => types.rust_type(field, &body, Side::Request)?.tokens,
+            (true, Some(ty)) => type_tokens(&ty),
+            _ => type_of(field)?,
         };
         let setter = unique_member(&field.name, &mut taken, Place::Body);
         let param = Param {
@@ -204,20 +172,16 @@ fn paging_impls(
     names: &Names,
     params: &[Param],
     body_params: &[BodyParam],
-    types: &mut Types,
-) -> Result<Option<TokenStream>, EmitError> {
-    let Some(paging) = paging(spec) else {
-        return Ok(None);
-    };
+    types: &ModuleTypes,
+) -> Option<TokenStream> {
+    let paging = paging(spec)?;
     let (request, response) = (&names.request, &names.response);
     let in_query = paging.token_in == TokenIn::Query;
     let token = params
         .iter()
         .chain(body_params.iter().map(|b| &b.param))
         .find(|p| p.field.name == paging.token_param && (p.place == Place::Query) == in_query);
-    let Some(token) = token else {
-        return Ok(None);
-    };
+    let token = token?;
     let member = &token.member;
     let target = match token.place {
         Place::Body => quote! { self.body.#member },
@@ -237,7 +201,6 @@ fn paging_impls(
         member_names(fields)
             .into_iter()
             .find(|(_, f)| f.name == wire)
-            .map(|(m, f)| (m, f.clone()))
     };
     let items_wire = paging.items_field.as_deref().unwrap_or_default();
     let (Some((items, items_field)), Some((has_more, _)), Some((next, _))) = (
@@ -245,10 +208,10 @@ fn paging_impls(
         member_of(&paging.has_more_field),
         member_of(&paging.next_token_field),
     ) else {
-        return Ok(None);
+        return None;
     };
-    let item_ty = types.element_type(&items_field, &response.to_string(), Side::Response)?;
-    Ok(Some(quote! {
+    let item_ty = type_tokens(&types.element_type(items_field));
+    Some(quote! {
         impl feishu_runtime::PageRequest for #request {
             fn set_page_token(&mut self, token: String) {
                 #store
@@ -262,7 +225,7 @@ fn paging_impls(
                 (self.#items.unwrap_or_default(), self.#has_more.unwrap_or(false), self.#next)
             }
         }
-    }))
+    })
 }
 
 fn unique_member(name: &str, taken: &mut HashSet<String>, place: Place) -> Ident {

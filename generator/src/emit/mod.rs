@@ -6,9 +6,12 @@
 //! - `facts`: one endpoint's item names and whether it uploads, downloads or pages;
 //! - `enums`, `shapes`: documented values as enums; a nested type's side, key, member
 //!   names and whether it validates;
-//! - `shared`: the type-facts pass over a service's specs, which decides the shapes
-//!   several endpoints share and their names before anything is written;
-//! - `files`, `types`: formatted files; the struct and enum writer, which reads `shared`;
+//! - `shared`: which shapes several endpoints of a service share, and their names;
+//! - `type_facts`: the type-facts pass over a service's specs: with `shared`'s decision,
+//!   every module's structs and enums (names, sides, members' types, validation),
+//!   decided once before anything is written;
+//! - `files`, `types`: formatted files; the struct and enum writer, which only reads the
+//!   facts;
 //! - `models`, `endpoint`, `generated_tests`, `tree`: one generator per output kind (a
 //!   service's `models.rs`, an endpoint's module and client method, the generated crate's
 //!   own tests, the module tree with `lib.rs`).
@@ -28,6 +31,7 @@ pub mod naming;
 pub(crate) mod shapes;
 mod shared;
 mod tree;
+mod type_facts;
 mod types;
 
 use std::fmt;
@@ -42,6 +46,7 @@ pub const LAYERS: &[&str] = &[
     "enums",
     "shapes",
     "shared",
+    "type_facts",
     "files",
     "types",
     "models",

@@ -29,6 +29,14 @@ pub const PRELUDE: &[&str] = &[
 /// Each field with its Rust member name: snake case, unique within the struct (`userId`
 /// and `user_id` become `user_id` and `user_id_2`). A wire name listed twice is one field.
 pub fn member_names(fields: &[Field]) -> Vec<(Ident, &Field)> {
+    member_texts(fields)
+        .into_iter()
+        .map(|(name, field)| (ident(&name), field))
+        .collect()
+}
+
+/// [`member_names`] as text, for facts that cross threads (identifiers cannot).
+pub fn member_texts(fields: &[Field]) -> Vec<(String, &Field)> {
     let mut seen_wire = HashSet::new();
     let mut taken = HashSet::new();
     let mut out = Vec::new();
@@ -43,7 +51,7 @@ pub fn member_names(fields: &[Field]) -> Vec<(Ident, &Field)> {
             name = format!("{base}_{n}");
             n += 1;
         }
-        out.push((ident(&name), field));
+        out.push((name, field));
     }
     out
 }

@@ -316,7 +316,7 @@ struct Seen<'a> {
     enums: Vec<(String, EnumShape, String)>,
 }
 
-/// The object types and enums inside `field`, named as `Types::rust_type` names them.
+/// The object types and enums inside `field`, named as the type-facts pass (`type_facts`) names them.
 fn walk<'a>(field: &'a Field, side: Side, out: &mut Seen<'a>) {
     walk_named(&field.name, field, side, out);
 }

@@ -14,7 +14,7 @@ use super::facts::{Names, is_download, resource_of};
 use super::files::{GeneratedFile, rust_file};
 use super::models;
 use super::naming::{camel, feature, ident, module_file, snake, unraw};
-use super::shared::{self, Shared};
+use super::type_facts::{self, ServiceTypes};
 use crate::spec::Spec;
 
 /// service → version → resource → endpoints, sorted by name.
@@ -80,7 +80,7 @@ type Child = (Ident, Ident, String);
 /// resource's endpoints.
 pub fn source_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFile>, EmitError> {
     let tree = tree(specs);
-    let shared = shared_types(&tree);
+    let shared = service_types(&tree)?;
     // Each service's `models.rs` (the largest files) is built beside the resources.
     let (models, built) = rayon::join(
         || models_files(&shared),
@@ -100,8 +100,9 @@ pub fn source_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFil
     Ok(files)
 }
 
-/// Each service's shared types, decided before any endpoint is written.
-fn shared_types<'a>(tree: &Tree<'a>) -> BTreeMap<&'a str, Shared> {
+/// Each service's type facts (the one type-facts pass), decided before any file is
+/// written.
+fn service_types<'a>(tree: &Tree<'a>) -> Result<BTreeMap<&'a str, ServiceTypes>, EmitError> {
     let services: Vec<_> = tree.iter().collect();
     services
         .par_iter()
@@ -110,13 +111,13 @@ fn shared_types<'a>(tree: &Tree<'a>) -> BTreeMap<&'a str, Shared> {
                 .values()
                 .flat_map(|resources| resources.values().flatten().copied())
                 .collect();
-            (**service, shared::collect(&specs, service))
+            Ok((**service, type_facts::of_service(&specs, service)?))
         })
         .collect()
 }
 
 fn models_files<'a>(
-    shared: &BTreeMap<&'a str, Shared>,
+    shared: &BTreeMap<&'a str, ServiceTypes>,
 ) -> Result<BTreeMap<&'a str, Option<GeneratedFile>>, EmitError> {
     shared
         .par_iter()
@@ -128,7 +129,7 @@ fn models_files<'a>(
 /// threads, so each task makes its own).
 fn all_resource_files(
     tree: &Tree,
-    shared: &BTreeMap<&str, Shared>,
+    shared: &BTreeMap<&str, ServiceTypes>,
 ) -> Vec<Result<Vec<GeneratedFile>, EmitError>> {
     let resources: Vec<(&str, &str, &str, &Vec<&Spec>)> = tree
         .iter()
@@ -237,8 +238,8 @@ fn level_file(
 }
 
 /// `src/<service>/models.rs`, when the service has shared types.
-fn models_file(service: &str, shared: &Shared) -> Result<Option<GeneratedFile>, EmitError> {
-    let Some(models) = models::models_items(shared, service)? else {
+fn models_file(service: &str, types: &ServiceTypes) -> Result<Option<GeneratedFile>, EmitError> {
+    let Some(models) = models::models_items(types, service) else {
         return Ok(None);
     };
     let path = format!("src/{}/models.rs", module_file(service));
@@ -257,7 +258,7 @@ struct Resource<'a> {
 fn resource_files(
     place: &Resource,
     endpoints: &[&Spec],
-    shared: &Shared,
+    types: &ServiceTypes,
 ) -> Result<Vec<GeneratedFile>, EmitError> {
     let Resource {
         dir,
@@ -276,7 +277,7 @@ fn resource_files(
         files.push(rust_file(
             &format!("{dir}/{file_name}.rs"),
             &spec.source,
-            endpoint::module(spec, shared)?,
+            endpoint::module(spec, types.endpoint(&spec.id))?,
         )?);
         let (module, request, response) = (&names.module, &names.request, &names.response);
         let body = spec.request.as_ref().map(|_| &names.body);

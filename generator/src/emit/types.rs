@@ -1,369 +1,134 @@
-//! IR fields → Rust structs, one endpoint module at a time. Nested objects become named
-//! structs; a name is reused when the same fields come back and made distinct (prefixed by
-//! the parent type) when different fields would claim it.
-
-use std::collections::{HashMap, HashSet};
+//! The struct and enum writer: the items one module's [`ModuleTypes`] lists, written as
+//! Rust. Every decision about them (names, sides, sharing, members' types, validation)
+//! was made by the type-facts pass; this module only spells them.
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
-use super::EmitError;
 use super::docs::{doc_attrs, field_doc};
-use super::enums::{EnumKey, EnumShape, enum_items, shape_of};
-use super::naming::{camel, unraw};
-use super::shapes::{PRELUDE, Side, element_of, member_names, shape_key, side_of, value_of};
-use super::shared::Shared;
+use super::enums::{EnumShape, enum_items, shape_of};
+use super::naming::{ident, unraw};
+use super::shapes::{Side, element_of};
+use super::type_facts::{MemberFacts, ModuleTypes, Shape, StructFacts, TypeDef, TypeRef};
 use crate::spec::{Field, FieldType};
 
-/// A field's Rust type (without the `Option`), and the struct defined for it when it is an
-/// object or an array or map of objects: the name `has_validate` knows that struct by (a
-/// local name, or a shared type's path).
-pub struct RustType {
-    pub tokens: TokenStream,
-    pub nested: Option<String>,
+/// Every struct and enum of a module, in the order the facts list them.
+pub fn module_items(types: &ModuleTypes) -> TokenStream {
+    let items = types.defs.iter().map(|def| match def {
+        TypeDef::Struct(facts) => struct_items(facts),
+        TypeDef::Enum(facts) => enum_items(&facts.name, &facts.wire_name, &facts.shape),
+    });
+    quote! { #( #items )* }
 }
 
-impl RustType {
-    fn plain(tokens: TokenStream) -> Self {
-        RustType {
-            tokens,
-            nested: None,
+/// A type as Rust (without the `Option`).
+pub fn type_tokens(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote! { String },
+        TypeRef::I64 => quote! { i64 },
+        TypeRef::Int64 => quote! { feishu_runtime::Int64 },
+        TypeRef::F64 => quote! { f64 },
+        TypeRef::Bool => quote! { bool },
+        TypeRef::Json => quote! { serde_json::Value },
+        TypeRef::JsonObject => quote! { serde_json::Map<String, serde_json::Value> },
+        TypeRef::FileUpload => quote! { feishu_runtime::FileUpload },
+        TypeRef::Named(path) => {
+            let segments = path.split("::").map(|s| Ident::new(s, Span::call_site()));
+            quote! { #( #segments )::* }
+        }
+        TypeRef::Vec(inner) => {
+            let inner = type_tokens(inner);
+            quote! { Vec<#inner> }
+        }
+        TypeRef::Map(inner) => {
+            let inner = type_tokens(inner);
+            quote! { std::collections::BTreeMap<String, #inner> }
         }
     }
 }
 
-/// A type name's definition in one module: two uses of a name agree only when their
-/// definitions are equal.
-#[derive(Debug, Clone, PartialEq)]
-enum Def {
-    /// The side and the fields' [`shape_key`].
-    Struct(Side, String),
-    Enum(EnumKey),
-}
-
-/// The structs and enums of one endpoint module.
-pub struct Types<'a> {
-    /// Endpoint id, for error messages.
-    endpoint: &'a str,
-    /// The service's shared types, referred to by path instead of defined here.
-    shared: &'a Shared,
-    /// Struct definitions in the order they were first named (parents before children).
-    items: Vec<Option<TokenStream>>,
-    defined: HashMap<String, Def>,
-    /// Structs that got a `validate` method.
-    validating: HashSet<String>,
-}
-
-impl<'a> Types<'a> {
-    /// `reserved`: names the module uses for other items.
-    pub fn new(endpoint: &'a str, reserved: &[&str], shared: &'a Shared) -> Self {
-        let defined = reserved
-            .iter()
-            .chain(PRELUDE)
-            .map(|name| (name.to_string(), Def::Struct(Side::Request, String::new())))
-            .collect();
-        Types {
-            endpoint,
-            shared,
-            items: Vec::new(),
-            defined,
-            validating: HashSet::new(),
+/// One struct: its members with their docs, its `validate` method when it has one, and
+/// for a JSON struct its serde and `Debug` impls.
+fn struct_items(facts: &StructFacts) -> TokenStream {
+    let StructFacts {
+        name,
+        doc,
+        side,
+        shape,
+        members,
+        validates,
+    } = facts;
+    let type_ident = Ident::new(name, Span::call_site());
+    let mut tokens = Vec::new();
+    let mut wire = Vec::new();
+    let mut checks = Vec::new();
+    for facts in members {
+        let MemberFacts {
+            member,
+            field,
+            ty,
+            optional,
+            nested_validates,
+        } = facts;
+        let member = ident(member);
+        let value_ty = type_tokens(ty);
+        let mut doc = field_doc(field, *side == Side::Request);
+        if *shape == Shape::Json && unraw(&member) != field.name {
+            doc.push_str(&format!("\n\nOn the wire: `{}`.", field.name));
         }
-    }
-
-    pub fn into_items(self) -> TokenStream {
-        let items = self.items.into_iter().flatten();
-        quote! { #( #items )* }
-    }
-
-    /// `type_name`: a local struct name, or a shared type's path.
-    pub fn has_validate(&self, type_name: &str) -> bool {
-        self.validating.contains(type_name) || self.shared.validates(type_name)
-    }
-
-    /// Define a struct with exactly the name given (top-level types).
-    pub fn define_named(
-        &mut self,
-        name: &str,
-        doc: &str,
-        fields: &[Field],
-        side: Side,
-    ) -> Result<Ident, EmitError> {
-        self.defined
-            .insert(name.to_string(), Def::Struct(side, shape_key(fields, side)));
-        self.write_struct(name, doc, fields, side, Shape::Json)
-    }
-
-    /// Define the struct of a `multipart/form-data` body: files are
-    /// [`feishu_runtime::FileUpload`]s, and nothing is (de)serialized as a whole.
-    pub fn define_form(
-        &mut self,
-        name: &str,
-        doc: &str,
-        fields: &[Field],
-    ) -> Result<Ident, EmitError> {
-        self.defined.insert(
-            name.to_string(),
-            Def::Struct(Side::Request, shape_key(fields, Side::Request)),
-        );
-        self.write_struct(name, doc, fields, Side::Request, Shape::Form)
-    }
-
-    /// The Rust type of one element of an array field.
-    pub fn element_type(
-        &mut self,
-        field: &Field,
-        parent: &str,
-        side: Side,
-    ) -> Result<TokenStream, EmitError> {
-        match element_of(field) {
-            Some(element) => Ok(self.rust_type(&element, parent, side)?.tokens),
-            None => Ok(quote! { serde_json::Value }),
-        }
-    }
-
-    /// The type of a nested object: the service's shared type when it is one, else a
-    /// struct here (reused when the same fields come back).
-    fn define_nested(
-        &mut self,
-        preferred: &str,
-        parent: &str,
-        doc: &str,
-        fields: &[Field],
-        side: Side,
-    ) -> Result<RustType, EmitError> {
-        let side = side_of(side, fields);
-        let key = shape_key(fields, side);
-        if let Some(path) = self.shared.path_of(preferred, side, &key) {
-            let tokens = path.parse().map_err(|_| {
-                EmitError::new(self.endpoint, format!("bad shared type path `{path}`"))
-            })?;
-            return Ok(RustType {
-                tokens,
-                nested: Some(path),
-            });
-        }
-        let (name, new) = self.claim(preferred, parent, Def::Struct(side, key))?;
-        let ident = if new {
-            self.write_struct(&name, doc, fields, side, Shape::Json)?
+        let doc = doc_attrs(&doc);
+        let ty = if *optional {
+            quote! { Option<#value_ty> }
         } else {
-            Ident::new(&name, Span::call_site())
+            value_ty
         };
-        Ok(RustType {
-            tokens: quote! { #ident },
-            nested: Some(name),
-        })
-    }
-
-    /// The enum of a field with documented values: the service's shared one when it is
-    /// one, else an enum here (reused when the same values come back).
-    fn define_enum(
-        &mut self,
-        field: &Field,
-        shape: EnumShape,
-        parent: &str,
-    ) -> Result<TokenStream, EmitError> {
-        let preferred = camel(&field.name);
-        let key = shape.key();
-        if let Some(path) = self.shared.enum_path_of(&preferred, &key) {
-            return path.parse().map_err(|_| {
-                EmitError::new(self.endpoint, format!("bad shared type path `{path}`"))
-            });
-        }
-        let (name, new) = self.claim(&preferred, parent, Def::Enum(key))?;
-        if new {
-            self.write_enum(&name, &field.name, &shape);
-        }
-        let ident = Ident::new(&name, Span::call_site());
-        Ok(quote! { #ident })
-    }
-
-    /// Define an enum with exactly the name given (shared enums).
-    pub fn define_enum_named(
-        &mut self,
-        name: &str,
-        wire_name: &str,
-        shape: &EnumShape,
-        key: EnumKey,
-    ) {
-        self.defined.insert(name.to_string(), Def::Enum(key));
-        self.write_enum(name, wire_name, shape);
-    }
-
-    fn write_enum(&mut self, name: &str, wire_name: &str, shape: &EnumShape) {
-        self.items.push(Some(enum_items(name, wire_name, shape)));
-    }
-
-    /// A name for `def`: the preferred one, else prefixed by the parent type, else
-    /// numbered. `true` when the name is new (the caller writes its definition); `false`
-    /// when the same definition already has it.
-    fn claim(
-        &mut self,
-        preferred: &str,
-        parent: &str,
-        def: Def,
-    ) -> Result<(String, bool), EmitError> {
-        let mut candidates = vec![preferred.to_string(), format!("{parent}{preferred}")];
-        candidates.extend((2..).take(100).map(|n| format!("{parent}{preferred}{n}")));
-        for name in candidates {
-            match self.defined.get(&name) {
-                Some(existing) if *existing == def => return Ok((name, false)),
-                Some(_) => continue,
-                None => {
-                    self.defined.insert(name.clone(), def);
-                    return Ok((name, true));
-                }
-            }
-        }
-        Err(EmitError::new(
-            self.endpoint,
-            format!("no free type name for `{preferred}`"),
-        ))
-    }
-
-    fn write_struct(
-        &mut self,
-        name: &str,
-        doc: &str,
-        fields: &[Field],
-        side: Side,
-        shape: Shape,
-    ) -> Result<Ident, EmitError> {
-        let slot = self.items.len();
-        self.items.push(None);
-        let type_ident = Ident::new(name, Span::call_site());
-        let mut members = Vec::new();
-        let mut wire = Vec::new();
-        let mut checks = Vec::new();
-        for (member, field) in member_names(fields) {
-            let RustType {
-                tokens: value_ty,
-                nested,
-            } = match (shape, form_file(field)) {
-                (Shape::Form, Some(ty)) => RustType::plain(ty),
-                _ => self.rust_type(field, name, side)?,
-            };
-            let optional = side == Side::Response || !field.is_required();
-            let mut doc = field_doc(field, side == Side::Request);
-            if shape == Shape::Json && unraw(&member) != field.name {
-                doc.push_str(&format!("\n\nOn the wire: `{}`.", field.name));
-            }
-            let doc = doc_attrs(&doc);
-            let ty = if optional {
-                quote! { Option<#value_ty> }
+        tokens.push(quote! { #doc pub #member: #ty, });
+        wire.push(Member {
+            ident: member.clone(),
+            wire: field.name.clone(),
+            optional: *optional,
+            lenient: lenient_number(field, *side),
+        });
+        if *side == Side::Request
+            && let Some(check) = value_checks(field, *nested_validates, quote! { v })
+        {
+            checks.push(if *optional {
+                quote! { if let Some(v) = &self.#member { #check } }
             } else {
-                value_ty
-            };
-            members.push(quote! { #doc pub #member: #ty, });
-            wire.push(Member {
-                ident: member.clone(),
-                wire: field.name.clone(),
-                optional,
-                lenient: lenient_number(field, side),
+                quote! { { let v = &self.#member; #check } }
             });
-            if side == Side::Request {
-                let nested_validates = nested.as_deref().is_some_and(|t| self.has_validate(t));
-                if let Some(check) = value_checks(field, nested_validates, quote! { v }) {
-                    checks.push(if optional {
-                        quote! { if let Some(v) = &self.#member { #check } }
-                    } else {
-                        quote! { { let v = &self.#member; #check } }
-                    });
+        }
+    }
+    let doc = doc_attrs(doc);
+    let validate = validates.then(|| {
+        quote! {
+            impl #type_ident {
+                /// Checks the rules the documentation states for these fields.
+                pub fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
+                    #( #checks )*
+                    Ok(())
                 }
             }
         }
-        let doc = doc_attrs(doc);
-        let validate = (!checks.is_empty()).then(|| {
-            self.validating.insert(name.to_string());
-            quote! {
-                impl #type_ident {
-                    /// Checks the rules the documentation states for these fields.
-                    pub fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
-                        #( #checks )*
-                        Ok(())
-                    }
-                }
-            }
-        });
-        let derives = struct_derives(shape, fields);
-        let serde = (shape == Shape::Json).then(|| object_impls(&type_ident, &wire));
-        self.items[slot] = Some(quote! {
-            #doc
-            #derives
-            pub struct #type_ident { #( #members )* }
-            #validate
-            #serde
-        });
-        Ok(type_ident)
-    }
-
-    /// The Rust type of a field's value (without the `Option`).
-    pub fn rust_type(
-        &mut self,
-        field: &Field,
-        parent: &str,
-        side: Side,
-    ) -> Result<RustType, EmitError> {
-        if let Some(shape) = shape_of(field) {
-            return Ok(RustType::plain(self.define_enum(field, shape, parent)?));
-        }
-        let plain = |tokens: TokenStream| Ok(RustType::plain(tokens));
-        match field.ty {
-            FieldType::String => plain(quote! { String }),
-            FieldType::Int => plain(quote! { i64 }),
-            FieldType::Int64 => plain(quote! { feishu_runtime::Int64 }),
-            FieldType::Float => plain(quote! { f64 }),
-            FieldType::Bool => plain(quote! { bool }),
-            FieldType::Any => plain(quote! { serde_json::Value }),
-            FieldType::Object if field.fields.is_empty() => {
-                plain(quote! { serde_json::Map<String, serde_json::Value> })
-            }
-            FieldType::Object => {
-                let doc = object_doc(field);
-                self.define_nested(&camel(&field.name), parent, &doc, &field.fields, side)
-            }
-            FieldType::Array => {
-                let RustType { tokens, nested } =
-                    self.inner_type(element_of(field), parent, side)?;
-                Ok(RustType {
-                    tokens: quote! { Vec<#tokens> },
-                    nested,
-                })
-            }
-            FieldType::Map => {
-                let RustType { tokens, nested } = self.inner_type(value_of(field), parent, side)?;
-                Ok(RustType {
-                    tokens: quote! { std::collections::BTreeMap<String, #tokens> },
-                    nested,
-                })
-            }
-            // A file outside a multipart body (the page says so in a JSON body or a reply):
-            // whatever the wire holds.
-            FieldType::File => plain(quote! { serde_json::Value }),
-        }
-    }
-
-    /// The type of an array's element or a map's value; any JSON when the page gives none.
-    fn inner_type(
-        &mut self,
-        inner: Option<Field>,
-        parent: &str,
-        side: Side,
-    ) -> Result<RustType, EmitError> {
-        match inner {
-            Some(inner) => self.rust_type(&inner, parent, side),
-            None => Ok(RustType::plain(quote! { serde_json::Value })),
-        }
+    });
+    let derives = struct_derives(*shape, members);
+    let serde = (*shape == Shape::Json).then(|| object_impls(&type_ident, &wire));
+    quote! {
+        #doc
+        #derives
+        pub struct #type_ident { #( #tokens )* }
+        #validate
+        #serde
     }
 }
 
 /// The derives of a struct: `Debug` comes with a JSON struct's serde impls (the members
 /// a value has, as on the wire); a form has `Default` only when it can (a required file
 /// has no default).
-fn struct_derives(shape: Shape, fields: &[Field]) -> TokenStream {
+fn struct_derives(shape: Shape, members: &[MemberFacts]) -> TokenStream {
     match shape {
         Shape::Json => quote! { #[derive(Clone, Default, PartialEq)] },
-        Shape::Form if fields.iter().all(|f| !f.is_required()) => {
+        Shape::Form if members.iter().all(|m| !m.field.is_required()) => {
             quote! { #[derive(Clone, Debug, Default, PartialEq)] }
         }
         Shape::Form => quote! { #[derive(Clone, Debug, PartialEq)] },
@@ -542,32 +307,5 @@ fn object_impls(ty: &Ident, members: &[Member]) -> TokenStream {
         impl feishu_runtime::object::Object for #ty {
             #decode
         }
-    }
-}
-
-/// How a struct travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Shape {
-    /// As JSON, through serde.
-    Json,
-    /// As the parts of a multipart form, one member at a time.
-    Form,
-}
-
-/// The type of a form member that holds files: one file, or several under one name.
-pub fn form_file(field: &Field) -> Option<TokenStream> {
-    match (field.ty, field.items.as_deref().map(|i| i.ty)) {
-        (FieldType::File, _) => Some(quote! { feishu_runtime::FileUpload }),
-        (FieldType::Array, Some(FieldType::File)) => {
-            Some(quote! { Vec<feishu_runtime::FileUpload> })
-        }
-        _ => None,
-    }
-}
-
-fn object_doc(field: &Field) -> String {
-    match &field.description {
-        Some(description) => description.clone(),
-        None => format!("The `{}` object.", field.name.trim_end_matches("[]")),
     }
 }
