@@ -203,6 +203,53 @@ impl MultipartForm {
         self
     }
 
+    /// A text part when there is a value; nothing otherwise.
+    pub fn optional_text(self, name: impl Into<String>, value: Option<impl ToString>) -> Self {
+        match value {
+            Some(value) => self.text(name, value),
+            None => self,
+        }
+    }
+
+    /// A file part when there is a file; nothing otherwise.
+    pub fn optional_file(self, name: impl Into<String>, file: Option<FileUpload>) -> Self {
+        match file {
+            Some(file) => self.file(name, file),
+            None => self,
+        }
+    }
+
+    /// One file part per file, all under one name (a form member that takes several).
+    pub fn files(
+        mut self,
+        name: impl Into<String>,
+        files: impl IntoIterator<Item = FileUpload>,
+    ) -> Self {
+        let name = name.into();
+        for file in files {
+            self = self.file(name.clone(), file);
+        }
+        self
+    }
+
+    /// A structured value (object, list, any JSON) as a text part holding its JSON.
+    pub fn json(self, name: impl Into<String>, value: &impl serde::Serialize) -> Result<Self> {
+        let text = serde_json::to_string(value).map_err(Error::Encode)?;
+        Ok(self.text(name, text))
+    }
+
+    /// [`MultipartForm::json`] when there is a value; nothing otherwise.
+    pub fn optional_json(
+        self,
+        name: impl Into<String>,
+        value: Option<&impl serde::Serialize>,
+    ) -> Result<Self> {
+        match value {
+            Some(value) => self.json(name, value),
+            None => Ok(self),
+        }
+    }
+
     pub(crate) fn replayable(&self) -> bool {
         self.parts.iter().all(|(_, value)| match value {
             FormValue::Text(_) => true,
@@ -317,5 +364,24 @@ mod tests {
         );
         assert!(a.replayable());
         assert!(!FileUpload::from_reader("r", tokio::io::empty()).replayable());
+    }
+
+    #[test]
+    fn optional_parts_are_left_out_and_several_files_share_a_name() {
+        let file = |name: &str| FileUpload::from_bytes(name.to_string(), &b"12"[..]);
+        let form = MultipartForm::new()
+            .text("file_type", "pdf")
+            .optional_text("duration", Some(3000))
+            .optional_text("note", None::<&str>)
+            .optional_file("cover", None)
+            .files("images", [file("a.png"), file("b.png")])
+            .json("meta", &serde_json::json!({"k": [1, 2]}))
+            .unwrap()
+            .optional_json("extra", None::<&serde_json::Value>)
+            .unwrap();
+        assert_eq!(
+            format!("{form:?}"),
+            r#"{"file_type": "pdf", "duration": "3000", "images": file "a.png", 2 bytes, "images": file "b.png", 2 bytes, "meta": "{\"k\":[1,2]}"}"#
+        );
     }
 }

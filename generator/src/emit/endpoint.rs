@@ -296,13 +296,34 @@ fn request_struct(
     }
 }
 
-fn param_doc(param: &Param) -> String {
-    let place = match param.place {
+/// The words for where a parameter goes: `Query parameter`.
+fn place_words(place: Place) -> &'static str {
+    match place {
         Place::Path => "Path parameter",
         Place::Query => "Query parameter",
         Place::Header => "Header",
         Place::Body => "Body field",
+    }
+}
+
+/// A setter's doc: where the value goes, and a link to the member that holds it, whose
+/// doc is the page's (written once, there).
+fn setter_doc(param: &Param, owner: &Ident) -> TokenStream {
+    let (place, wire) = (place_words(param.place).to_lowercase(), &param.field.name);
+    // rustdoc cannot resolve a link to a raw identifier (`r#type`): link the struct.
+    let doc = if is_raw(&param.member) {
+        format!("Sets the {place} `{wire}`, documented on [`{owner}`].")
+    } else {
+        format!(
+            "Sets the {place} `{wire}`: see [`{owner}::{}`].",
+            param.member
+        )
     };
+    doc_attrs(&doc)
+}
+
+fn param_doc(param: &Param) -> String {
+    let place = place_words(param.place);
     let doc = field_doc(param.field, true);
     let wire = format!("{place} `{}`.", param.field.name);
     if doc.is_empty() {
@@ -334,7 +355,7 @@ fn builder_items(
 ) -> (TokenStream, TokenStream) {
     let (request, builder) = (&names.request, &names.builder);
     let mut parts = BuilderParts::default();
-    parts.add_params(params);
+    parts.add_params(request, params);
     parts.add_body(names, body_params, shape);
     let BuilderParts {
         args,
@@ -382,13 +403,13 @@ struct BuilderParts {
 
 impl BuilderParts {
     /// Path, query and header parameters.
-    fn add_params(&mut self, params: &[Param]) {
+    fn add_params(&mut self, request: &Ident, params: &[Param]) {
         for p in params {
             let member = &p.member;
             let (arg, store) = argument(member, p.field, &p.ty);
             if p.optional {
                 self.inits.push(quote! { #member: None, });
-                let doc = doc_attrs(&param_doc(p));
+                let doc = setter_doc(p, request);
                 self.setters.push(quote! {
                     #doc
                     pub fn #member(mut self, #arg) -> Self {
@@ -411,7 +432,7 @@ impl BuilderParts {
             let member = &p.member;
             let (arg, store) = argument(setter, p.field, &p.ty);
             if p.optional {
-                let doc = doc_attrs(&param_doc(p));
+                let doc = setter_doc(p, body);
                 self.setters.push(quote! {
                     #doc
                     pub fn #setter(mut self, #arg) -> Self {
@@ -614,35 +635,38 @@ fn param_add(p: &Param) -> TokenStream {
 }
 
 /// The parts of a multipart body, in the documented order: files as file parts, scalars
-/// as text, anything structured as its JSON text.
+/// as text, anything structured as its JSON text; an optional member only when set. The
+/// form takes the body's files (the request is consumed), so nothing is copied.
 fn form_body(body_params: &[BodyParam]) -> TokenStream {
-    if body_params.is_empty() {
-        return quote! { call = call.multipart_body(feishu_runtime::MultipartForm::new()); };
-    }
     let parts = body_params.iter().map(|BodyParam { param: p, .. }| {
         let (member, wire) = (&p.member, &p.field.name);
-        let add = |v: TokenStream| match (p.field.ty, p.field.items.as_deref().map(|i| i.ty)) {
-            (FieldType::File, _) => quote! { form = form.file(#wire, #v.clone()); },
-            (FieldType::Array, Some(FieldType::File)) => {
-                quote! { for file in #v { form = form.file(#wire, file.clone()); } }
-            }
-            (FieldType::String | FieldType::Int | FieldType::Int64 | FieldType::Float | FieldType::Bool, _) => {
-                quote! { form = form.text(#wire, #v); }
-            }
-            _ => quote! {
-                form = form.text(#wire, serde_json::to_string(#v).map_err(feishu_runtime::Error::Encode)?);
-            },
-        };
-        let each = add(quote! { v });
-        if p.optional {
-            quote! { if let Some(v) = &self.body.#member { #each } }
-        } else {
-            quote! { { let v = &self.body.#member; #each } }
+        let v = quote! { self.body.#member };
+        let scalar = matches!(
+            p.field.ty,
+            FieldType::String
+                | FieldType::Int
+                | FieldType::Int64
+                | FieldType::Float
+                | FieldType::Bool
+        );
+        let files = p.field.ty == FieldType::Array
+            && p.field
+                .items
+                .as_deref()
+                .is_some_and(|i| i.ty == FieldType::File);
+        match (p.field.ty, files, scalar, p.optional) {
+            (FieldType::File, _, _, false) => quote! { .file(#wire, #v) },
+            (FieldType::File, _, _, true) => quote! { .optional_file(#wire, #v) },
+            (_, true, _, false) => quote! { .files(#wire, #v) },
+            (_, true, _, true) => quote! { .files(#wire, #v.unwrap_or_default()) },
+            (_, _, true, false) => quote! { .text(#wire, &#v) },
+            (_, _, true, true) => quote! { .optional_text(#wire, #v.as_ref()) },
+            (_, _, false, false) => quote! { .json(#wire, &#v)? },
+            (_, _, false, true) => quote! { .optional_json(#wire, #v.as_ref())? },
         }
     });
     quote! {
-        let mut form = feishu_runtime::MultipartForm::new();
-        #( #parts )*
+        let form = feishu_runtime::MultipartForm::new() #( #parts )*;
         call = call.multipart_body(form);
     }
 }
@@ -793,4 +817,95 @@ fn client_doc(spec: &Spec) -> String {
     }
     doc.push_str("\n\nThe request is validated against the documented rules before it is sent.");
     doc
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::ToTokens;
+    use syn::{ImplItem, Item};
+
+    use super::*;
+    use crate::emit::type_facts;
+    use crate::spec::yaml;
+
+    /// The checked-in upload endpoint's module, parsed.
+    fn upload_module() -> syn::File {
+        let spec: Spec =
+            yaml::from_str(include_str!("../../../specs/ir/im/v1/file/create.yaml")).unwrap();
+        let types = type_facts::of_service(&[&spec], "im").unwrap();
+        let tokens = module(&spec, types.endpoint(&spec.id)).unwrap();
+        syn::parse2(tokens).unwrap()
+    }
+
+    /// The method `name` of the impl block for `ty` (inherent or a trait's).
+    fn method<'a>(file: &'a syn::File, ty: &str, name: &str) -> &'a syn::ImplItemFn {
+        file.items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Impl(block) if block.self_ty.to_token_stream().to_string() == ty => {
+                    Some(block)
+                }
+                _ => None,
+            })
+            .flat_map(|block| &block.items)
+            .find_map(|item| match item {
+                ImplItem::Fn(f) if f.sig.ident == name => Some(f),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no {ty}::{name}"))
+    }
+
+    fn doc(attrs: &[syn::Attribute]) -> String {
+        attrs
+            .iter()
+            .filter_map(|a| match &a.meta {
+                syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => {
+                    Some(nv.value.to_token_stream().to_string())
+                }
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn a_form_is_one_chain_of_parts_that_takes_the_files() {
+        let file = upload_module();
+        let body = &method(&file, "CreateRequest", "into_api_request").block;
+        let form = body
+            .stmts
+            .iter()
+            .find_map(|stmt| match stmt {
+                syn::Stmt::Local(local) if local.pat.to_token_stream().to_string() == "form" => {
+                    local
+                        .init
+                        .as_ref()
+                        .map(|init| init.expr.to_token_stream().to_string())
+                }
+                _ => None,
+            })
+            .expect("`let form = …;`");
+        let expected: syn::Expr = syn::parse_quote! {
+            feishu_runtime::MultipartForm::new()
+                .text("file_type", &self.body.file_type)
+                .text("file_name", &self.body.file_name)
+                .optional_text("duration", self.body.duration.as_ref())
+                .file("file", self.body.file)
+        };
+        assert_eq!(form, expected.to_token_stream().to_string());
+        // No block per field, and no copy of a file.
+        let text = body.to_token_stream().to_string();
+        assert!(!text.contains("clone"), "{text}");
+        assert!(!text.contains("let v"), "{text}");
+    }
+
+    #[test]
+    fn a_setter_links_to_the_member_that_holds_the_page_s_doc() {
+        let file = upload_module();
+        let setter = method(&file, "CreateRequestBuilder", "duration");
+        assert_eq!(
+            doc(&setter.attrs),
+            r#"" Sets the body field `duration`: see [`CreateRequestBody::duration`].""#
+        );
+    }
 }

@@ -62,25 +62,13 @@ pub struct UpdateRequestBuilder {
 }
 
 impl UpdateRequestBuilder {
-    /// 可自行构造的 Context [上下文变量](https://aily.feishu.cn/hc/1u7kleqg/en70bqqj#6a446d5e)；在 Workflow 技能中可消费这部分全局变量
-    ///
-    /// Checked before sending: 0 to 255 characters.
-    ///
-    /// Example: `{}`.
-    ///
-    /// Body field `channel_context`.
+    /// Sets the body field `channel_context`: see [`UpdateRequestBody::channel_context`].
     pub fn channel_context(mut self, channel_context: impl Into<String>) -> Self {
         self.request.body.channel_context = Some(channel_context.into());
         self
     }
 
-    /// 会话的自定义变量内容，变量数据保存在服务端 Session 中，可在 `GetSession` 时原样返回，无需在 API 调用侧存储
-    ///
-    /// Checked before sending: 0 to 255 characters.
-    ///
-    /// Example: `{}`.
-    ///
-    /// Body field `metadata`.
+    /// Sets the body field `metadata`: see [`UpdateRequestBody::metadata`].
     pub fn metadata(mut self, metadata: impl Into<String>) -> Self {
         self.request.body.metadata = Some(metadata.into());
         self

@@ -116,58 +116,25 @@ pub struct ListRequestBuilder {
 }
 
 impl ListRequestBuilder {
-    /// 用户 ID 类型
-    ///
-    /// Values:
-    /// - `open_id`: 以 open_id 来识别用户
-    /// - `union_id`: 以 union_id 来识别用户
-    /// - `user_id`: 以 user_id 来识别用户
-    ///
-    /// Default: `open_id`.
-    ///
-    /// Example: `open_id`.
-    ///
-    /// Query parameter `user_id_type`.
+    /// Sets the query parameter `user_id_type`: see [`ListRequest::user_id_type`].
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.request.user_id_type = Some(user_id_type.into());
         self
     }
 
-    /// 群组排序方式
-    ///
-    /// Values:
-    /// - `ByCreateTimeAsc`: 按群组创建时间升序排列
-    /// - `ByActiveTimeDesc`: 按群组活跃时间降序排列
-    ///
-    /// Default: `ByCreateTimeAsc`.
-    ///
-    /// Example: `ByCreateTimeAsc`.
-    ///
-    /// Query parameter `sort_type`.
+    /// Sets the query parameter `sort_type`: see [`ListRequest::sort_type`].
     pub fn sort_type(mut self, sort_type: impl Into<SortType>) -> Self {
         self.request.sort_type = Some(sort_type.into());
         self
     }
 
-    /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
-    ///
-    /// Example: `dmJCRHhpd3JRbGV1VEVNRFFyTitRWDY5ZFkybmYrMEUwMUFYT0VMMWdENEtuYUhsNUxGMDIwemtvdE5ORjBNQQ==`.
-    ///
-    /// Query parameter `page_token`.
+    /// Sets the query parameter `page_token`: see [`ListRequest::page_token`].
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.request.page_token = Some(page_token.into());
         self
     }
 
-    /// 分页大小
-    ///
-    /// Checked before sending: 1 to 100.
-    ///
-    /// Default: `20`.
-    ///
-    /// Example: `20`.
-    ///
-    /// Query parameter `page_size`.
+    /// Sets the query parameter `page_size`: see [`ListRequest::page_size`].
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.request.page_size = Some(page_size);
         self

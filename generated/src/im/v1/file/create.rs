@@ -50,22 +50,11 @@ impl feishu_runtime::Endpoint for CreateRequest {
             )
             .tokens(&[feishu_runtime::TokenKind::Tenant])
             .errors(ERRORS);
-        let mut form = feishu_runtime::MultipartForm::new();
-        {
-            let v = &self.body.file_type;
-            form = form.text("file_type", v);
-        }
-        {
-            let v = &self.body.file_name;
-            form = form.text("file_name", v);
-        }
-        if let Some(v) = &self.body.duration {
-            form = form.text("duration", v);
-        }
-        {
-            let v = &self.body.file;
-            form = form.file("file", v.clone());
-        }
+        let form = feishu_runtime::MultipartForm::new()
+            .text("file_type", &self.body.file_type)
+            .text("file_name", &self.body.file_name)
+            .optional_text("duration", self.body.duration.as_ref())
+            .file("file", self.body.file);
         call = call.multipart_body(form);
         Ok(call)
     }
@@ -79,11 +68,7 @@ pub struct CreateRequestBuilder {
 }
 
 impl CreateRequestBuilder {
-    /// 音视频文件的时长，单位毫秒
-    ///
-    /// Example: `3000`.
-    ///
-    /// Body field `duration`.
+    /// Sets the body field `duration`: see [`CreateRequestBody::duration`].
     pub fn duration(mut self, duration: i64) -> Self {
         self.request.body.duration = Some(duration);
         self
