@@ -107,6 +107,10 @@ pub fn run(root: &Path, check_only: bool, deny_warnings: bool) -> Result<bool, B
     let stale: Vec<&String> = per_target.iter().flatten().collect();
     if stale.is_empty() {
         eprintln!("codegen: specs/ir and generated/ are up to date");
+        if !check_only {
+            // A merge may have brought generated/ without the lock.
+            refresh_lock(root)?;
+        }
         return Ok(true);
     }
     if check_only {
@@ -128,7 +132,35 @@ pub fn run(root: &Path, check_only: bool, deny_warnings: bool) -> Result<bool, B
         "codegen: wrote specs/ir and generated/ ({} file(s) changed)",
         stale.len()
     );
+    refresh_lock(root)?;
     Ok(true)
+}
+
+/// The generated crate's version follows its IR, and `Cargo.lock` records the version of
+/// every workspace member: bring the lock along, so `--locked` builds (CI) pass. Only the
+/// workspace's own entries change, and nothing is downloaded.
+fn refresh_lock(root: &Path) -> Result<(), Box<dyn Error>> {
+    if !root.join("Cargo.lock").exists() {
+        return Ok(());
+    }
+    let status = std::process::Command::new(env!("CARGO"))
+        .args([
+            "update",
+            "--workspace",
+            "--offline",
+            "--quiet",
+            "--manifest-path",
+        ])
+        .arg(root.join("Cargo.toml"))
+        .status()?;
+    if !status.success() {
+        return Err(format!(
+            "`cargo update --workspace` in {} failed ({status})",
+            root.display()
+        )
+        .into());
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //!   names and whether it validates;
 //! - `shared`: the type-facts pass over a service's specs, which decides the shapes
 //!   several endpoints share and their names before anything is written;
+//! - `version`: the crate's version, from the generator's and a hash of the IR;
 //! - `files`, `types`: formatted files; the struct and enum writer, which reads `shared`;
 //! - `models`, `endpoint`, `generated_tests`, `tree`: one generator per output kind (a
 //!   service's `models.rs`, an endpoint's module and client method, the generated crate's
@@ -29,10 +30,12 @@ pub(crate) mod shapes;
 mod shared;
 mod tree;
 mod types;
+mod version;
 
 use std::fmt;
 
 pub use files::GeneratedFile;
+pub use version::{GENERATOR_VERSION, RUNTIME_VERSION, crate_version, ir_hash};
 
 /// The emit modules from the bottom up: each imports only modules before it.
 pub const LAYERS: &[&str] = &[
@@ -42,6 +45,7 @@ pub const LAYERS: &[&str] = &[
     "enums",
     "shapes",
     "shared",
+    "version",
     "files",
     "types",
     "models",
@@ -103,13 +107,15 @@ pub fn emit_crate(
         .collect();
     features.sort();
     features.dedup();
-    let mut files = vec![files::cargo_toml(
-        &options.crate_name,
-        &options.runtime_path,
-        specs.len(),
-        &features,
-        options.standalone,
-    )?];
+    let manifest = files::Manifest {
+        crate_name: &options.crate_name,
+        ir_hash: &version::ir_hash(specs)?,
+        runtime_path: &options.runtime_path,
+        page_count: specs.len(),
+        features: &features,
+        standalone: options.standalone,
+    };
+    let mut files = files::manifest_and_readme(&manifest)?;
     files.extend(tree::source_files(specs, &options.crate_name)?);
     files.extend(generated_tests::test_files(specs, &options.crate_name)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
