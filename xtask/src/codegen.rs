@@ -167,6 +167,39 @@ fn refresh_lock(root: &Path) -> Result<(), Box<dyn Error>> {
 mod tests {
     use super::*;
 
+    /// A workspace whose member's version moved on since its lock was written gets the
+    /// lock brought along, as `--locked` builds need.
+    #[test]
+    fn refresh_lock_records_the_members_new_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |path: &str, text: &str| {
+            std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
+            std::fs::write(root.join(path), text).unwrap();
+        };
+        write("Cargo.toml", "[workspace]\nmembers = [\"member\"]\n");
+        write(
+            "member/Cargo.toml",
+            "[package]\nname = \"member\"\nversion = \"0.1.0-ir-0123abcd\"\nedition = \"2024\"\n",
+        );
+        write("member/src/lib.rs", "");
+        write(
+            "Cargo.lock",
+            "version = 4\n\n[[package]]\nname = \"member\"\nversion = \"0.1.0\"\n",
+        );
+        refresh_lock(root).unwrap();
+        let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap();
+        assert!(
+            lock.contains("[[package]]\nname = \"member\"\nversion = \"0.1.0-ir-0123abcd\"\n"),
+            "{lock}"
+        );
+
+        // No lock, nothing to refresh (a `--root` of pages only).
+        std::fs::remove_file(root.join("Cargo.lock")).unwrap();
+        refresh_lock(root).unwrap();
+        assert!(!root.join("Cargo.lock").exists());
+    }
+
     /// The checked-in `specs/ir/` and `generated/` are what codegen writes, so plain
     /// `cargo test` fails on a stale tree (as rust-analyzer's xtask does); the fix is
     /// `cargo xtask codegen`.
