@@ -107,6 +107,10 @@ pub fn run(root: &Path, check_only: bool, deny_warnings: bool) -> Result<bool, B
     let stale: Vec<&String> = per_target.iter().flatten().collect();
     if stale.is_empty() {
         eprintln!("codegen: specs/ir and generated/ are up to date");
+        if !check_only {
+            // A merge may have brought generated/ without the lock.
+            refresh_lock(root)?;
+        }
         return Ok(true);
     }
     if check_only {
@@ -128,12 +132,73 @@ pub fn run(root: &Path, check_only: bool, deny_warnings: bool) -> Result<bool, B
         "codegen: wrote specs/ir and generated/ ({} file(s) changed)",
         stale.len()
     );
+    refresh_lock(root)?;
     Ok(true)
+}
+
+/// The generated crate's version follows its IR, and `Cargo.lock` records the version of
+/// every workspace member: bring the lock along, so `--locked` builds (CI) pass. Only the
+/// workspace's own entries change, and nothing is downloaded.
+fn refresh_lock(root: &Path) -> Result<(), Box<dyn Error>> {
+    if !root.join("Cargo.lock").exists() {
+        return Ok(());
+    }
+    let status = std::process::Command::new(env!("CARGO"))
+        .args([
+            "update",
+            "--workspace",
+            "--offline",
+            "--quiet",
+            "--manifest-path",
+        ])
+        .arg(root.join("Cargo.toml"))
+        .status()?;
+    if !status.success() {
+        return Err(format!(
+            "`cargo update --workspace` in {} failed ({status})",
+            root.display()
+        )
+        .into());
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A workspace whose member's version moved on since its lock was written gets the
+    /// lock brought along, as `--locked` builds need.
+    #[test]
+    fn refresh_lock_records_the_members_new_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |path: &str, text: &str| {
+            std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
+            std::fs::write(root.join(path), text).unwrap();
+        };
+        write("Cargo.toml", "[workspace]\nmembers = [\"member\"]\n");
+        write(
+            "member/Cargo.toml",
+            "[package]\nname = \"member\"\nversion = \"0.1.0-ir-0123abcd\"\nedition = \"2024\"\n",
+        );
+        write("member/src/lib.rs", "");
+        write(
+            "Cargo.lock",
+            "version = 4\n\n[[package]]\nname = \"member\"\nversion = \"0.1.0\"\n",
+        );
+        refresh_lock(root).unwrap();
+        let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap();
+        assert!(
+            lock.contains("[[package]]\nname = \"member\"\nversion = \"0.1.0-ir-0123abcd\"\n"),
+            "{lock}"
+        );
+
+        // No lock, nothing to refresh (a `--root` of pages only).
+        std::fs::remove_file(root.join("Cargo.lock")).unwrap();
+        refresh_lock(root).unwrap();
+        assert!(!root.join("Cargo.lock").exists());
+    }
 
     /// The checked-in `specs/ir/` and `generated/` are what codegen writes, so plain
     /// `cargo test` fails on a stale tree (as rust-analyzer's xtask does); the fix is

@@ -1,6 +1,7 @@
 //! `cargo xtask codegen [--check]`, `cargo xtask parse <FILE|DIR>... --out <DIR>`,
 //! `cargo xtask fn-lengths` (the function length limit), `cargo xtask openapi --out <FILE>`,
-//! `cargo xtask diff <OLD> <NEW>`, and the benchmarks `bench` and `build-bench`.
+//! `cargo xtask diff <OLD> <NEW>`, `cargo xtask package` and `cargo xtask msrv` (publishing),
+//! and the benchmarks `bench` and `build-bench`.
 
 mod bench;
 mod big_pages;
@@ -9,7 +10,9 @@ mod codegen;
 mod diff_cmd;
 mod files;
 mod fn_lengths;
+mod msrv;
 mod openapi_cmd;
+mod package;
 mod pages;
 mod parse_cmd;
 mod report;
@@ -108,6 +111,20 @@ enum Command {
         #[arg(long)]
         root: Option<PathBuf>,
     },
+    /// `cargo package` the runtime (and with --generated, a crate from `codegen --pages`),
+    /// build each packaged copy, and print each `.crate`'s size; exit 1 when one is over
+    /// crates.io's 10 MiB limit.
+    Package {
+        /// A crate written by `cargo xtask codegen --pages … --out <DIR>`.
+        #[arg(long)]
+        generated: Option<PathBuf>,
+        /// Package uncommitted changes too.
+        #[arg(long)]
+        allow_dirty: bool,
+    },
+    /// Check that no dependency of the published crates declares a newer `rust-version`
+    /// than they do (as `Cargo.lock` resolves them); exit 1 naming any that does.
+    Msrv,
     /// Parse pages (files or directories of .md) into YAML specs plus report.json in --out.
     Parse {
         #[arg(required = true)]
@@ -149,6 +166,14 @@ fn main() -> ExitCode {
             diff_cmd::run(&codegen::repo_root(), &old, &new, format == "json")
         }
         Command::Bench { inputs } => bench::run(&inputs),
+        Command::Package {
+            generated,
+            allow_dirty,
+        } => package::run(&package::Options {
+            generated,
+            allow_dirty,
+        }),
+        Command::Msrv => msrv::run(),
         Command::FnLengths { show, root } => {
             fn_lengths::run(&root.unwrap_or_else(codegen::repo_root), show)
         }

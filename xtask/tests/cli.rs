@@ -373,13 +373,30 @@ fn standalone_crate_from_any_pages() {
         "{manifest}"
     );
     assert!(manifest.contains("\n[workspace]\n"), "{manifest}");
+    // Publishable, with what crates.io and docs.rs read.
+    assert!(!manifest.contains("\npublish"), "{manifest}");
+    for line in [
+        "rust-version = \"1.88\"",
+        "license = \"MIT OR Apache-2.0\"",
+        "repository = \"https://github.com/feishu-codegen/feishu-codegen\"",
+        "readme = \"README.md\"",
+        "keywords = [\"feishu\", \"lark\", \"api\", \"client\", \"sdk\"]",
+        "categories = [\"api-bindings\", \"web-programming::http-client\"]",
+        "[package.metadata.docs.rs]\n# Every service, the long connection and the Redis store.\nall-features = true",
+    ] {
+        assert!(
+            manifest.contains(&format!("\n{line}\n")),
+            "{line}\n{manifest}"
+        );
+    }
+    assert!(out.join("README.md").exists());
     let runtime = Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .unwrap()
         .join("runtime");
     assert!(
         manifest.contains(&format!(
-            "feishu-runtime = {{ path = \"{}\" }}",
+            "feishu-runtime = {{ version = \"0.1.0\", path = \"{}\" }}",
             runtime.display()
         )),
         "{manifest}"
@@ -390,6 +407,61 @@ fn standalone_crate_from_any_pages() {
         "{lib}"
     );
     assert!(out.join("src/aily/v1/aily_session/update.rs").exists());
+}
+
+/// The `version = "…"` line of a generated crate's manifest.
+fn crate_version(dir: &Path) -> String {
+    let manifest = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    let line = manifest
+        .lines()
+        .find(|l| l.starts_with("version = "))
+        .unwrap();
+    line.trim_start_matches("version = ")
+        .trim_matches('"')
+        .to_string()
+}
+
+#[test]
+fn generated_version_follows_the_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("pages");
+    fs::create_dir_all(&pages).unwrap();
+    fs::copy(seed_page(), pages.join("seed.md")).unwrap();
+    let generate = |out: &str| {
+        let out = dir.path().join(out);
+        let args = [
+            "codegen",
+            "--pages",
+            pages.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        let output = xtask(&args);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        out
+    };
+    let (first, second) = (generate("first"), generate("second"));
+    let version = crate_version(&first);
+    let (numbers, hash) = version.split_once("-ir-").unwrap();
+    assert_eq!(numbers, env!("CARGO_PKG_VERSION"));
+    assert_eq!(hash.len(), 12, "{version}");
+    assert_eq!(crate_version(&second), version);
+    let readme = fs::read_to_string(first.join("README.md")).unwrap();
+    assert!(
+        readme.contains(&format!(
+            "feishu-api = {{ version = \"={version}\", features = [\"aily\"] }}"
+        )),
+        "{readme}"
+    );
+
+    // One word of one page changes the IR, so the version.
+    let page = fs::read_to_string(pages.join("seed.md")).unwrap();
+    let edited = page.replacen("更新会话", "更新会话（改）", 1);
+    assert_ne!(edited, page);
+    fs::write(pages.join("seed.md"), edited).unwrap();
+    let changed = crate_version(&generate("changed"));
+    assert!(changed.starts_with(&format!("{numbers}-ir-")), "{changed}");
+    assert_ne!(changed, version);
 }
 
 #[test]

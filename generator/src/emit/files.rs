@@ -5,6 +5,7 @@ use askama::Template;
 use proc_macro2::TokenStream;
 
 use super::EmitError;
+use super::version::{GENERATOR_VERSION, RUNTIME_VERSION, crate_version};
 
 /// A file of the generated crate, relative to its root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,12 +22,41 @@ struct RustFile<'a> {
     body: &'a str,
 }
 
+/// What the generated crate's `Cargo.toml` and `README.md` say about it.
+#[derive(Debug, Clone)]
+pub struct Manifest<'a> {
+    pub crate_name: &'a str,
+    /// [`super::version::ir_hash`] of the specs the crate is generated from.
+    pub ir_hash: &'a str,
+    pub runtime_path: &'a str,
+    pub page_count: usize,
+    pub features: &'a [String],
+    pub standalone: bool,
+}
+
 #[derive(Template)]
 #[template(path = "Cargo.toml.txt", escape = "none")]
 struct CargoToml<'a> {
     crate_name: &'a str,
     version: &'a str,
+    rust_version: &'a str,
+    repository: &'a str,
+    runtime_version: &'a str,
     runtime_path: &'a str,
+    page_count: usize,
+    features: &'a [String],
+    standalone: bool,
+}
+
+#[derive(Template)]
+#[template(path = "README.md.txt", escape = "none")]
+struct Readme<'a> {
+    crate_name: &'a str,
+    crate_ident: &'a str,
+    version: &'a str,
+    generator_version: &'a str,
+    ir_hash: &'a str,
+    repository: &'a str,
     page_count: usize,
     features: &'a [String],
     standalone: bool,
@@ -54,27 +84,47 @@ pub fn rust_file(
     })
 }
 
-pub fn cargo_toml(
-    crate_name: &str,
-    runtime_path: &str,
-    page_count: usize,
-    features: &[String],
-    standalone: bool,
-) -> Result<GeneratedFile, EmitError> {
-    let contents = CargoToml {
-        crate_name,
-        version: env!("CARGO_PKG_VERSION"),
-        runtime_path,
-        features,
-        standalone,
-        page_count,
+/// The crate's `Cargo.toml` (package metadata for crates.io and docs.rs, one feature per
+/// service) and the `README.md` it names.
+pub fn manifest_and_readme(m: &Manifest) -> Result<Vec<GeneratedFile>, EmitError> {
+    let version = crate_version(m.ir_hash);
+    // The generator's own metadata, so the workspace's `Cargo.toml` says it once.
+    let (rust_version, repository) = (env!("CARGO_PKG_RUST_VERSION"), env!("CARGO_PKG_REPOSITORY"));
+    let manifest = CargoToml {
+        crate_name: m.crate_name,
+        version: &version,
+        rust_version,
+        repository,
+        runtime_version: RUNTIME_VERSION,
+        runtime_path: m.runtime_path,
+        page_count: m.page_count,
+        features: m.features,
+        standalone: m.standalone,
     }
-    .render()
-    .map_err(|err| EmitError::new("Cargo.toml", err.to_string()))?;
-    Ok(GeneratedFile {
-        path: "Cargo.toml".to_string(),
-        contents: format!("{}\n", contents.trim_end()),
-    })
+    .render();
+    let readme = Readme {
+        crate_name: m.crate_name,
+        crate_ident: &m.crate_name.replace('-', "_"),
+        version: &version,
+        generator_version: GENERATOR_VERSION,
+        ir_hash: m.ir_hash,
+        repository,
+        page_count: m.page_count,
+        features: m.features,
+        standalone: m.standalone,
+    }
+    .render();
+    let file = |path: &str, rendered: askama::Result<String>| {
+        let contents = rendered.map_err(|err| EmitError::new(path, err.to_string()))?;
+        Ok(GeneratedFile {
+            path: path.to_string(),
+            contents: format!("{}\n", contents.trim_end()),
+        })
+    };
+    Ok(vec![
+        file("Cargo.toml", manifest)?,
+        file("README.md", readme)?,
+    ])
 }
 
 /// Starts of items that get a blank line before them when they follow a closed item at the

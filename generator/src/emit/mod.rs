@@ -10,6 +10,7 @@
 //! - `type_facts`: the type-facts pass over a service's specs: with `shared`'s decision,
 //!   every module's structs and enums (names, sides, members' types, validation),
 //!   decided once before anything is written;
+//! - `version`: the crate's version, from the generator's and a hash of the IR;
 //! - `files`, `types`: formatted files; the struct and enum writer, which only reads the
 //!   facts;
 //! - `models`, `endpoint`, `generated_tests`, `tree`: one generator per output kind (a
@@ -33,10 +34,12 @@ mod shared;
 mod tree;
 mod type_facts;
 mod types;
+mod version;
 
 use std::fmt;
 
 pub use files::GeneratedFile;
+pub use version::{GENERATOR_VERSION, RUNTIME_VERSION, crate_version, ir_hash};
 
 /// The emit modules from the bottom up: each imports only modules before it.
 pub const LAYERS: &[&str] = &[
@@ -47,6 +50,7 @@ pub const LAYERS: &[&str] = &[
     "shapes",
     "shared",
     "type_facts",
+    "version",
     "files",
     "types",
     "models",
@@ -108,13 +112,15 @@ pub fn emit_crate(
         .collect();
     features.sort();
     features.dedup();
-    let mut files = vec![files::cargo_toml(
-        &options.crate_name,
-        &options.runtime_path,
-        specs.len(),
-        &features,
-        options.standalone,
-    )?];
+    let manifest = files::Manifest {
+        crate_name: &options.crate_name,
+        ir_hash: &version::ir_hash(specs)?,
+        runtime_path: &options.runtime_path,
+        page_count: specs.len(),
+        features: &features,
+        standalone: options.standalone,
+    };
+    let mut files = files::manifest_and_readme(&manifest)?;
     files.extend(tree::source_files(specs, &options.crate_name)?);
     files.extend(generated_tests::test_files(specs, &options.crate_name)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
