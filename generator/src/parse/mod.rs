@@ -3,7 +3,8 @@
 //! source through [`html`]); one [`reader`] reads those blocks into a spec, with the shared
 //! modules for cells, types, examples and SDK samples, and [`normalize`] applies the
 //! project's conventions where the page leaves something open (a GET's body, default
-//! content types, inferred pagination).
+//! content types, inferred pagination). Last, [`links`] puts every documentation link of
+//! the page's prose on its site as an absolute URL.
 
 pub mod blocks;
 pub mod cell;
@@ -11,6 +12,7 @@ pub mod contradict;
 pub mod html;
 pub mod infer;
 pub mod json;
+pub mod links;
 pub mod normalize;
 mod reader;
 pub mod sdk;
@@ -67,7 +69,15 @@ pub fn parse_page(source: &str, text: &str) -> Outcome {
         model_names_are_types: dialect == Dialect::SiteSource,
     };
     if reader::basics_table(&blocks).is_some() {
-        return reader::read(source, &blocks, &info);
+        let mut outcome = reader::read(source, &blocks, &info);
+        if let Outcome::Endpoint(spec) = &mut outcome {
+            let page = links::Page {
+                site: links::Site::of_page(matter.url.as_deref(), text),
+                full_path: matter.full_path.as_deref(),
+            };
+            links::resolve_spec(spec, page, text);
+        }
+        return outcome;
     }
     if !looks_like_endpoint(text) {
         return Outcome::Skipped {
