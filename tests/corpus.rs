@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
+mod doc_truth;
+
 use feishu_codegen::diagnostics::Kind;
+use feishu_codegen::emit::{EmitOptions, emit_crate};
 use feishu_codegen::parse::{Outcome, dialect, links, parse_page};
 use feishu_codegen::spec::{AppType, Field, FieldType, Rules, Spec, TokenKind};
 
@@ -676,4 +679,76 @@ fn documentation_links_are_absolute() {
     ];
     assert_eq!(unresolved, expected, "links unlinked");
     assert!(resolved > 15_000, "{resolved} absolute links");
+}
+
+/// Issue 16, point 5, over the crate the whole corpus generates: a request's doc claims
+/// the documented rules are checked only where its `validate` checks them, no error
+/// constant is a bare `CODE_…`, and no doc names the runtime crate as `feishu_runtime`.
+#[test]
+fn generated_docs_say_only_what_is_true() {
+    let Some(root) = corpus() else { return };
+    let mut specs: Vec<Spec> = Vec::new();
+    for page in parse_corpus(&root) {
+        if let Ok(Outcome::Endpoint(spec)) = page.outcome
+            && !spec.has_errors()
+            && !specs.iter().any(|s| s.id == spec.id)
+        {
+            specs.push(*spec);
+        }
+    }
+    let files = emit_crate(&specs, &EmitOptions::default()).unwrap();
+    let (mut endpoints, mut checked, mut constants, mut coded) = (0, 0, 0, 0);
+    let (mut untrue, mut numbered, mut runtime_docs) = (Vec::new(), Vec::new(), Vec::new());
+    for file in files.iter().filter(|f| f.path.ends_with(".rs")) {
+        let facts = doc_truth::facts(&file.contents);
+        if facts.request.is_some() {
+            endpoints += 1;
+            checked += usize::from(facts.validates);
+        }
+        if facts.claims_checks != facts.validates {
+            untrue.push(file.path.clone());
+        }
+        constants += facts.error_names.len();
+        let with_code = |n: &&String| {
+            n.rsplit('_')
+                .next()
+                .is_some_and(|t| t.parse::<u64>().is_ok())
+        };
+        coded += facts.error_names.iter().filter(with_code).count();
+        let codes = facts
+            .error_names
+            .iter()
+            .filter(|n| doc_truth::is_numbered(n));
+        numbered.extend(codes.map(|n| format!("{}: {n}", file.path)));
+        runtime_docs.extend(
+            facts
+                .runtime_crate_docs
+                .iter()
+                .map(|d| format!("{}: {d}", file.path)),
+        );
+    }
+    eprintln!(
+        "{endpoints} endpoints, {checked} with rules checked; {constants} error constants, \
+         {coded} with their code appended, {} named CODE_",
+        numbered.len()
+    );
+    assert!(
+        endpoints > 1000 && checked > 100,
+        "{endpoints} endpoints, {checked} checked"
+    );
+    assert_eq!(
+        untrue,
+        Vec::<String>::new(),
+        "a claim of checks without validate, or the reverse"
+    );
+    assert_eq!(
+        numbered,
+        Vec::<String>::new(),
+        "error constants named by their code"
+    );
+    assert_eq!(
+        runtime_docs,
+        Vec::<String>::new(),
+        "docs naming feishu_runtime"
+    );
 }
