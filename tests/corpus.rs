@@ -631,6 +631,12 @@ fn documentation_links_are_absolute() {
                 }
             }
         });
+        for error in &spec.errors {
+            let message = &error.message;
+            if message.contains("](/ssl") || message.contains("](/document") {
+                left.push(format!("{}: {message}", page.file));
+            }
+        }
         for d in spec
             .diagnostics
             .iter()

@@ -205,9 +205,29 @@ pub fn resolve(prose: &str, page: Page) -> (String, Vec<(String, &'static str)>)
     (out, unresolved)
 }
 
+/// A documented error message with its links to documentation pages resolved. The
+/// message stands for what the server sends (`common_categories[%d](%s) not exist`), so
+/// anything that is not a link to the site stays exactly as written.
+pub fn resolve_message(message: &str, page: Page) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut from = 0;
+    for link in links(message) {
+        if document_path(link.target.trim()).is_none() {
+            continue;
+        }
+        if let Ok(url) = resolve_target(link.target, page) {
+            out.push_str(&message[from..link.start]);
+            out.push_str(&format!("[{}]({url})", link.text));
+            from = link.end;
+        }
+    }
+    out.push_str(&message[from..]);
+    out
+}
+
 /// Every piece of page prose a spec holds: the summary, scope descriptions, field and
-/// value descriptions, error hints. Error messages are what the server sends, and field
-/// examples, defaults and values are data: none of them is rewritten.
+/// value descriptions, error hints. Error messages ([`resolve_message`]), and field
+/// examples, defaults and values, are data: none of them is passed.
 pub fn for_each_prose(spec: &mut Spec, f: &mut impl FnMut(&mut String)) {
     if let Some(summary) = &mut spec.summary {
         f(summary);
@@ -259,6 +279,9 @@ pub fn resolve_spec(spec: &mut Spec, page: Page, text: &str) {
         *prose = resolved;
         unresolved.extend(missed);
     });
+    for error in &mut spec.errors {
+        error.message = resolve_message(&error.message, page);
+    }
     for (target, reason) in unresolved {
         let line = text
             .find(&target)
@@ -385,6 +408,17 @@ mod tests {
                 "../u.md".to_string(),
                 "a source file in another folder: the site's paths are not the source tree's"
             )]
+        );
+    }
+
+    #[test]
+    fn messages_keep_everything_but_site_links() {
+        assert_eq!(
+            resolve_message(
+                "见[清单](/ssl:ttdoc/a/b)。[%d](%s) [x](#y) [z](https://q)",
+                LARK
+            ),
+            "见[清单](https://open.larksuite.com/document/a/b)。[%d](%s) [x](#y) [z](https://q)"
         );
     }
 
