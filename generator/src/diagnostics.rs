@@ -46,6 +46,8 @@ pub enum Kind {
     ExampleOnlyField,
     /// A `…_access_token` whose kind is not `tenant`, `user` or `app`; it is left out.
     UnknownToken,
+    /// A link whose target no page fact places on the documentation site; its text is kept.
+    UnresolvedLink,
 }
 
 impl Kind {
@@ -66,6 +68,7 @@ impl Kind {
             Kind::TooDeep => "too-deep",
             Kind::ExampleOnlyField => "example-only-field",
             Kind::UnknownToken => "unknown-token",
+            Kind::UnresolvedLink => "unresolved-link",
         }
     }
 }

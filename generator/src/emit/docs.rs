@@ -131,7 +131,9 @@ fn item_link(text: &str) -> Option<&str> {
         .then(|| &text[..span.len() + 2])
 }
 
-/// `[text](target)` at the start of `text`: the `[text]` and the `(target)` parts.
+/// `[text](target)` at the start of `text`: the `[text]` and the `(target)` parts. Only
+/// an absolute target is a link: the parser resolves the site's own paths
+/// (`parse::links`), so what is left relative would be dead in rustdoc.
 fn markdown_link(text: &str) -> Option<(&str, &str)> {
     let inner = text.strip_prefix('[')?;
     let close = inner.find(']')?;
@@ -141,7 +143,8 @@ fn markdown_link(text: &str) -> Option<(&str, &str)> {
     let after = &inner[close + 1..];
     let target_end = after.strip_prefix('(')?.find(')')?;
     let target = &after[..target_end + 2];
-    if target.contains(char::is_whitespace) || target.len() <= 2 {
+    let absolute = target[1..].starts_with("https://") || target[1..].starts_with("http://");
+    if target.contains(char::is_whitespace) || !absolute {
         return None;
     }
     Some((&text[..close + 2], target))
@@ -245,8 +248,12 @@ mod tests {
             "参考 <https://a.example/x?y=1#z>。和 \"<https://b.example/>\""
         );
         assert_eq!(
-            prose("通过[获取字段](/ssl:ttdoc/x)接口, `a[0]<b>` 与 ``x`y``"),
-            "通过[获取字段](/ssl:ttdoc/x)接口, `a[0]<b>` 与 ``x`y``"
+            prose("通过[获取字段](https://open.feishu.cn/document/x)接口, `a[0]<b>` 与 ``x`y``"),
+            "通过[获取字段](https://open.feishu.cn/document/x)接口, `a[0]<b>` 与 ``x`y``"
+        );
+        assert_eq!(
+            prose("[获取字段](/ssl:ttdoc/x) [%d](%s)"),
+            "\\[获取字段\\](/ssl:ttdoc/x) \\[%d\\](%s)"
         );
         assert_eq!(prose("a ` b [c]"), "a \\` b \\[c\\]");
         assert_eq!(

@@ -9,8 +9,9 @@ use quote::{format_ident, quote};
 use super::EmitError;
 use super::docs::{doc_attrs, field_doc, inner_doc_attrs};
 use super::enums::shape_of;
+use super::error_names::constant_names;
 use super::facts::{Names, is_download, is_multipart, paging, resource_of};
-use super::naming::{camel, ident, is_raw, shouty, snake, unraw};
+use super::naming::{camel, ident, is_raw, snake, unraw};
 use super::shapes::member_names;
 use super::type_facts::{ModuleTypes, form_file};
 use super::types::{module_items, type_tokens, value_checks};
@@ -51,10 +52,10 @@ pub fn module(spec: &Spec, types: &ModuleTypes) -> Result<TokenStream, EmitError
         multipart: is_multipart(spec),
     };
 
-    let request_struct = request_struct(spec, &names, &params, shape);
-    let (builder_fn, builder_type) = builder_items(&names, &params, &body_params, shape);
     let body_validates = shape.has_body && types.validates(&names.body.to_string());
     let validate = request_validate(&params, body_validates);
+    let request_struct = request_struct(spec, &names, &params, shape, validate.is_some());
+    let (builder_fn, builder_type) = builder_items(&names, &params, &body_params, shape);
     let to_api = api_request(spec, &params, &body_params, shape);
     let paging = paging_impls(spec, &names, &params, &body_params, types);
     let errors = error_items(spec);
@@ -255,14 +256,21 @@ fn request_struct(
     names: &Names,
     params: &[Param],
     shape: RequestShape,
+    checked: bool,
 ) -> TokenStream {
     let RequestShape {
         has_body,
         multipart,
     } = shape;
     let (request, body) = (&names.request, &names.body);
+    // Only an endpoint whose page states rules has a `validate` that checks anything.
+    let checked = if checked {
+        "\n\nThe client checks it against the rules the documentation states before it is sent."
+    } else {
+        ""
+    };
     let doc = doc_attrs(&format!(
-        "Request for {} (`{} {}`).\n\nBuild it with [`{request}::builder`].",
+        "Request for {} (`{} {}`).\n\nBuild it with [`{request}::builder`].{checked}",
         spec.title, spec.http.method, spec.http.path
     ));
     let members = params.iter().map(|p| {
@@ -673,19 +681,7 @@ fn form_body(body_params: &[BodyParam]) -> TokenStream {
 
 /// `pub mod errors` with one constant per documented code, and the `ERRORS` table.
 fn error_items(spec: &Spec) -> TokenStream {
-    let mut seen = HashSet::new();
-    let constants = spec.errors.iter().filter(|e| seen.insert(e.code)).map(|e| {
-        // From the message when it names the error alone and briefly, else from the code.
-        let unique = |name: &String| {
-            spec.errors
-                .iter()
-                .filter(|o| o.code != e.code && shouty(&o.message).as_ref() == Some(name))
-                .count()
-                == 0
-        };
-        let name = shouty(&e.message)
-            .filter(|name| name.len() <= 60 && unique(name))
-            .unwrap_or_else(|| format!("CODE_{}", e.code));
+    let constants = constant_names(&spec.errors).into_iter().map(|(e, name)| {
         let name = Ident::new(&name, Span::call_site());
         let code = Literal::i64_unsuffixed(e.code);
         let doc = doc_attrs(&match &e.hint {
@@ -702,7 +698,7 @@ fn error_items(spec: &Spec) -> TokenStream {
     let module = (!spec.errors.is_empty()).then(|| {
         quote! {
             /// Error codes the documentation lists for this endpoint; compare with
-            /// [`feishu_runtime::ApiError::code`].
+            /// [`runtime::ApiError::code`](crate::runtime::ApiError::code).
             pub mod errors {
                 #( #constants )*
             }
@@ -728,7 +724,7 @@ pub fn client_method(spec: &Spec) -> TokenStream {
     let mut doc = client_doc(spec);
     if paging(spec).is_some() {
         doc.push_str(&format!(
-            " [`Self::{stream}`] gives every item across pages as one stream."
+            "\n\n[`Self::{stream}`] gives every item across pages as one stream."
         ));
     }
     if is_download(spec) {
@@ -815,7 +811,6 @@ fn client_doc(spec: &Spec) -> String {
     if let Some(rate) = &spec.rate_limit {
         doc.push_str(&format!("\n\nRate limit: {rate}."));
     }
-    doc.push_str("\n\nThe request is validated against the documented rules before it is sent.");
     doc
 }
 

@@ -2,7 +2,8 @@
 //!
 //! The modules import in one direction, each only from those above it in [`LAYERS`]
 //! (a test holds them to it):
-//! - `naming`, `docs`: identifiers and rustdoc from page text;
+//! - `naming`, `error_names`, `docs`: identifiers (error constants' too) and rustdoc from
+//!   page text;
 //! - `facts`: one endpoint's item names and whether it uploads, downloads or pages;
 //! - `enums`, `shapes`: documented values as enums; a nested type's side, key, member
 //!   names and whether it validates;
@@ -24,6 +25,7 @@
 mod docs;
 mod endpoint;
 mod enums;
+pub mod error_names;
 mod facts;
 mod files;
 mod generated_tests;
@@ -44,6 +46,7 @@ pub use version::{GENERATOR_VERSION, RUNTIME_VERSION, crate_version, ir_hash};
 /// The emit modules from the bottom up: each imports only modules before it.
 pub const LAYERS: &[&str] = &[
     "naming",
+    "error_names",
     "docs",
     "facts",
     "enums",

@@ -372,7 +372,7 @@ fn client_items(services: &[Child], features: &[String]) -> TokenStream {
 
         /// The API client: `client.<service>().<version>().<resource>().<method>(request)`.
         ///
-        /// Wraps a [`feishu_runtime::Client`], which holds the base URL, credentials and
+        /// Wraps a [`runtime::Client`](crate::runtime::Client), which holds the base URL, credentials and
         /// connection pool; clones are cheap and share them.
         #[derive(Clone, Debug)]
         pub struct Client {

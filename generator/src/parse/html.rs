@@ -13,6 +13,8 @@ use super::blocks::{Block, Cell, Lines, Row, Table, blocks_from};
 pub struct FrontMatter {
     pub title: Option<String>,
     pub full_path: Option<String>,
+    /// The page's own address (English Lark renderings).
+    pub url: Option<String>,
 }
 
 /// Split off `---` front matter; returns it and the line (0-based) where the body starts.
@@ -31,6 +33,7 @@ pub fn front_matter(text: &str) -> (FrontMatter, usize) {
             match key.trim() {
                 "title" => matter.title = Some(value),
                 "fullPath" => matter.full_path = Some(value),
+                "url" => matter.url = Some(value),
                 _ => {}
             }
         }

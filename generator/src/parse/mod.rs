@@ -1,10 +1,12 @@
-//! Markdown page → [`Spec`], in three steps:
+//! Markdown page → [`Spec`], in four steps:
 //! 1. a front end per dialect turns the page into [`blocks::Block`]s (the pipe rendering
 //!    through pulldown-cmark, the site's `:::html` source through [`html`]);
 //! 2. one [`reader`] reads those blocks into what the page states ([`stated::Stated`]),
 //!    with the shared modules for cells, types, examples and SDK samples;
 //! 3. [`normalize`] applies the project's conventions where the page leaves something
-//!    open (a GET's body, default content types, inferred pagination) and makes the spec.
+//!    open (a GET's body, default content types, inferred pagination) and makes the spec;
+//! 4. [`links`] puts every documentation link of the page's prose on its site as an
+//!    absolute URL.
 
 pub mod blocks;
 pub mod cell;
@@ -12,6 +14,7 @@ pub mod contradict;
 pub mod html;
 pub mod infer;
 pub mod json;
+pub mod links;
 pub mod normalize;
 mod reader;
 pub mod sdk;
@@ -70,7 +73,15 @@ pub fn parse_page(source: &str, text: &str) -> Outcome {
     };
     if reader::basics_table(&blocks).is_some() {
         return match reader::read(source, &blocks, &info) {
-            reader::Read::Stated(stated) => Outcome::Endpoint(Box::new(normalize::spec(*stated))),
+            reader::Read::Stated(stated) => {
+                let mut spec = Box::new(normalize::spec(*stated));
+                let page = links::Page {
+                    site: links::Site::of_page(matter.url.as_deref(), text),
+                    full_path: matter.full_path.as_deref(),
+                };
+                links::resolve_spec(&mut spec, page, text);
+                Outcome::Endpoint(spec)
+            }
             reader::Read::Failed(diagnostics) => Outcome::Failed { diagnostics },
         };
     }

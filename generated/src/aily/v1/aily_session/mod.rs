@@ -27,8 +27,6 @@ impl<'a> AilySession<'a> {
     /// Tokens: `tenant_access_token`, `user_access_token`.
     ///
     /// Scopes: `aily:session:write` (读写会话信息).
-    ///
-    /// The request is validated against the documented rules before it is sent.
     pub fn update(
         &self,
         request: update::UpdateRequest,

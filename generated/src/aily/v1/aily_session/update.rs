@@ -8,6 +8,8 @@
 /// Request for 更新会话 (`PUT /open-apis/aily/v1/sessions/:aily_session_id`).
 ///
 /// Build it with [`UpdateRequest::builder`].
+///
+/// The client checks it against the rules the documentation states before it is sent.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UpdateRequest {
     /// 会话 ID
@@ -271,7 +273,7 @@ impl feishu_runtime::object::Object for Session {
 }
 
 /// Error codes the documentation lists for this endpoint; compare with
-/// [`feishu_runtime::ApiError::code`].
+/// [`runtime::ApiError::code`](crate::runtime::ApiError::code).
 pub mod errors {
     /// param is invalid (HTTP 400): 参数错误
     pub const PARAM_IS_INVALID: i64 = 2700001;

@@ -8,6 +8,8 @@
 /// Request for 获取用户或机器人所在的群列表 (`GET /open-apis/im/v1/chats`).
 ///
 /// Build it with [`ListRequest::builder`].
+///
+/// The client checks it against the rules the documentation states before it is sent.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListRequest {
     /// 用户 ID 类型
@@ -506,7 +508,7 @@ impl feishu_runtime::Page for ListResponse {
 }
 
 /// Error codes the documentation lists for this endpoint; compare with
-/// [`feishu_runtime::ApiError::code`].
+/// [`runtime::ApiError::code`](crate::runtime::ApiError::code).
 pub mod errors {
     /// Your request contains an invalid request parameter. (HTTP 400): 参数错误，请根据接口文档检查输入参数。
     pub const YOUR_REQUEST_CONTAINS_AN_INVALID_REQUEST_PARAMETER: i64 = 232001;

@@ -28,7 +28,7 @@ impl<'a> Chat<'a> {
     ///
     /// Scopes: `im:chat:readonly` (获取群组信息).
     ///
-    /// The request is validated against the documented rules before it is sent. [`Self::list_stream`] gives every item across pages as one stream.
+    /// [`Self::list_stream`] gives every item across pages as one stream.
     pub fn list(
         &self,
         request: list::ListRequest,

@@ -8,6 +8,8 @@
 /// Request for 上传文件 (`POST /open-apis/im/v1/files`).
 ///
 /// Build it with [`CreateRequest::builder`].
+///
+/// The client checks it against the rules the documentation states before it is sent.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateRequest {
     /// The form: files and fields.
@@ -255,7 +257,7 @@ impl feishu_runtime::object::Object for CreateResponse {
 }
 
 /// Error codes the documentation lists for this endpoint; compare with
-/// [`feishu_runtime::ApiError::code`].
+/// [`runtime::ApiError::code`](crate::runtime::ApiError::code).
 pub mod errors {
     /// Invalid request param. (HTTP 400): 请求参数无效，检查文件类型与文件名。
     pub const INVALID_REQUEST_PARAM: i64 = 234001;

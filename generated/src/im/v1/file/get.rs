@@ -59,7 +59,7 @@ impl GetRequestBuilder {
 }
 
 /// Error codes the documentation lists for this endpoint; compare with
-/// [`feishu_runtime::ApiError::code`].
+/// [`runtime::ApiError::code`](crate::runtime::ApiError::code).
 pub mod errors {
     /// File not in msg. (HTTP 400): 文件不存在或不属于当前应用。
     pub const FILE_NOT_IN_MSG: i64 = 234003;

@@ -29,8 +29,6 @@ impl<'a> File<'a> {
     /// Tokens: `tenant_access_token`.
     ///
     /// Scopes: `im:resource` (获取与上传图片或文件资源).
-    ///
-    /// The request is validated against the documented rules before it is sent.
     pub fn create(
         &self,
         request: create::CreateRequest,
@@ -47,8 +45,6 @@ impl<'a> File<'a> {
     /// Tokens: `tenant_access_token`.
     ///
     /// Scopes: `im:resource` (获取与上传图片或文件资源).
-    ///
-    /// The request is validated against the documented rules before it is sent.
     ///
     /// The reply is a file: it is streamed into `out` chunk by chunk, and the file name comes back from `Content-Disposition`.
     pub async fn get<W>(
