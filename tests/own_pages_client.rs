@@ -98,7 +98,7 @@ async fn upload_rules_are_checked_before_sending() {
     let Error::Validation(err) = err else {
         panic!("{err:?}")
     };
-    assert_eq!(err.field, "file_name");
+    assert_eq!(err.field, "body.file_name");
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
@@ -209,7 +209,7 @@ async fn list_rules_are_checked_on_every_page_request() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "invalid `page_size`: 101 is above the maximum 100"
+        "invalid `query.page_size`: 101 is above the maximum 100"
     );
     assert!(server.received_requests().await.unwrap().is_empty());
 }

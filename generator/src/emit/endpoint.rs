@@ -40,6 +40,18 @@ enum Place {
     Body,
 }
 
+impl Place {
+    /// The first segment of a field's path in validation errors (and in overrides).
+    fn wire_name(self) -> &'static str {
+        match self {
+            Place::Path => "path",
+            Place::Query => "query",
+            Place::Header => "header",
+            Place::Body => "body",
+        }
+    }
+}
+
 /// The endpoint module's items (without the file header).
 pub fn module(spec: &Spec, shared: &Shared) -> Result<TokenStream, EmitError> {
     let names = Names::of(spec);
@@ -74,10 +86,13 @@ pub fn module(spec: &Spec, shared: &Shared) -> Result<TokenStream, EmitError> {
         #request_struct
         impl #request {
             #builder_fn
+            #validate
         }
         impl feishu_runtime::Endpoint for #request {
             type Response = #response_ty;
-            #validate
+            fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
+                #request::validate(self)
+            }
             #to_api
         }
         #builder_type
@@ -531,12 +546,15 @@ fn required_list(params: &[Param], body_params: &[BodyParam]) -> String {
     }
 }
 
-/// `Endpoint::validate`, when there is anything to check (the trait's default checks
-/// nothing).
-fn request_validate(params: &[Param], body_validates: bool) -> Option<TokenStream> {
+/// The request's own `validate` (so a caller needs no trait import), which
+/// `Endpoint::validate` calls. Each failure names the field by its full path from the
+/// request (`query.page_size`, `body.items[2].name`).
+fn request_validate(params: &[Param], body_validates: bool) -> TokenStream {
     let mut checks = Vec::new();
     for p in params {
-        if let Some(check) = value_checks(p.field, false, quote! { v }) {
+        let mut field = p.field.clone();
+        field.name = format!("{}.{}", p.place.wire_name(), field.name);
+        if let Some(check) = value_checks(&field, false, quote! { v }) {
             let member = &p.member;
             checks.push(if p.optional {
                 quote! { if let Some(v) = &self.#member { #check } }
@@ -546,16 +564,23 @@ fn request_validate(params: &[Param], body_validates: bool) -> Option<TokenStrea
         }
     }
     if body_validates {
-        checks.push(quote! { self.body.validate()?; });
+        checks.push(quote! { self.body.validate().map_err(|e| e.within("body"))?; });
     }
-    (!checks.is_empty()).then(|| {
-        quote! {
-            fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
-                #( #checks )*
-                Ok(())
-            }
+    let what = if checks.is_empty() {
+        "Its page states no rules to check: always `Ok`."
+    } else {
+        "Checks the rules the documentation states, as the call does before sending."
+    };
+    let doc = doc_attrs(&format!(
+        "{what}\n\nThe same as [`feishu_runtime::Endpoint::validate`], without importing the trait."
+    ));
+    quote! {
+        #doc
+        pub fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
+            #( #checks )*
+            Ok(())
         }
-    })
+    }
 }
 
 /// `Endpoint::into_api_request`: the request as the runtime sends it.

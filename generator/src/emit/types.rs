@@ -389,6 +389,10 @@ pub fn value_checks(field: &Field, nested_validates: bool, v: TokenStream) -> Op
         Some(x) => quote! { Some(#x) },
         None => quote! { None },
     };
+    let opt_i64 = |x: Option<i64>| match x.map(Literal::i64_unsuffixed) {
+        Some(x) => quote! { Some(#x) },
+        None => quote! { None },
+    };
     if shape_of(field).is_some() {
         // The value is one of the listed ones (or a new one): lengths and patterns are
         // the documented values' business.
@@ -404,15 +408,19 @@ pub fn value_checks(field: &Field, nested_validates: bool, v: TokenStream) -> Op
                 checks.push(quote! { feishu_runtime::validate::pattern(#name, #v, #pattern)?; });
             }
         }
-        FieldType::Int | FieldType::Float | FieldType::Int64
-            if r.min.is_some() || r.max.is_some() =>
-        {
+        FieldType::Float if r.min.is_some() || r.max.is_some() => {
             let (min, max) = (opt_f64(&r.min), opt_f64(&r.max));
+            checks.push(quote! { feishu_runtime::validate::range(#name, *#v, #min, #max)?; });
+        }
+        FieldType::Int | FieldType::Int64 if r.min.is_some() || r.max.is_some() => {
+            let min = opt_i64(int_bound(&r.min, f64::ceil));
+            let max = opt_i64(int_bound(&r.max, f64::floor));
             let number = match field.ty {
-                FieldType::Int64 => quote! { #v.get() as f64 },
-                _ => quote! { *#v as f64 },
+                FieldType::Int64 => quote! { #v.get() },
+                _ => quote! { *#v },
             };
-            checks.push(quote! { feishu_runtime::validate::range(#name, #number, #min, #max)?; });
+            checks
+                .push(quote! { feishu_runtime::validate::int_range(#name, #number, #min, #max)?; });
         }
         FieldType::Array => {
             if r.min_items.is_some() || r.max_items.is_some() {
@@ -422,11 +430,19 @@ pub fn value_checks(field: &Field, nested_validates: bool, v: TokenStream) -> Op
                 );
             }
             if let Some(mut element) = element_of(field) {
-                element.name = format!("{name}[]");
+                // An item is checked by itself (the empty name); `each` and `within` put
+                // its index and the array's name in front.
+                element.name = String::new();
                 if let Some(check) = value_checks(&element, nested_validates, quote! { item }) {
-                    checks.push(quote! { for item in #v { #check } });
+                    checks.push(quote! {
+                        feishu_runtime::validate::each(#v, |item| { #check Ok(()) })
+                            .map_err(|e| e.within(#name))?;
+                    });
                 }
             }
+        }
+        FieldType::Object if nested_validates && name.is_empty() => {
+            checks.push(quote! { #v.validate()?; });
         }
         FieldType::Object if nested_validates => {
             checks.push(quote! { #v.validate().map_err(|e| e.within(#name))?; });
@@ -434,6 +450,16 @@ pub fn value_checks(field: &Field, nested_validates: bool, v: TokenStream) -> Op
         _ => {}
     }
     (!checks.is_empty()).then(|| quote! { #( #checks )* })
+}
+
+/// An integer field's bound as an integer: a fractional bound is rounded inwards
+/// (`round`: `ceil` for a minimum, `floor` for a maximum), so the same integers pass.
+fn int_bound(bound: &Option<serde_json::Number>, round: fn(f64) -> f64) -> Option<i64> {
+    let bound = bound.as_ref()?;
+    // `as` saturates: a bound beyond i64 allows every i64 on that side.
+    bound
+        .as_i64()
+        .or_else(|| bound.as_f64().map(|x| round(x) as i64))
 }
 
 /// Numbers in replies also decode from strings (`"42"`) and `""`, which Feishu sends

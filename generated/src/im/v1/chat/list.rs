@@ -67,20 +67,27 @@ impl ListRequest {
             },
         }
     }
+
+    /// Checks the rules the documentation states, as the call does before sending.
+    ///
+    /// The same as [`feishu_runtime::Endpoint::validate`], without importing the trait.
+    pub fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
+        if let Some(v) = &self.page_size {
+            feishu_runtime::validate::int_range(
+                "query.page_size",
+                *v,
+                Some(1),
+                Some(100),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl feishu_runtime::Endpoint for ListRequest {
     type Response = ListResponse;
     fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
-        if let Some(v) = &self.page_size {
-            feishu_runtime::validate::range(
-                "page_size",
-                *v as f64,
-                Some(1.0),
-                Some(100.0),
-            )?;
-        }
-        Ok(())
+        ListRequest::validate(self)
     }
 
     fn into_api_request(self) -> feishu_runtime::Result<feishu_runtime::ApiRequest> {

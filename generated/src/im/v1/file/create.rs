@@ -34,13 +34,20 @@ impl CreateRequest {
             },
         }
     }
+
+    /// Checks the rules the documentation states, as the call does before sending.
+    ///
+    /// The same as [`feishu_runtime::Endpoint::validate`], without importing the trait.
+    pub fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
+        self.body.validate().map_err(|e| e.within("body"))?;
+        Ok(())
+    }
 }
 
 impl feishu_runtime::Endpoint for CreateRequest {
     type Response = CreateResponse;
     fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
-        self.body.validate()?;
-        Ok(())
+        CreateRequest::validate(self)
     }
 
     fn into_api_request(self) -> feishu_runtime::Result<feishu_runtime::ApiRequest> {
