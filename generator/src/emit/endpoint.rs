@@ -482,7 +482,7 @@ impl BuilderParts {
         if body_inits.is_empty() {
             self.inits.push(quote! { body: #body::default(), });
         } else {
-            let rest = body_rest(body_params, body_inits.len(), shape.multipart);
+            let rest = body_rest(body_params);
             self.inits
                 .push(quote! { body: #body { #( #body_inits )* #rest }, });
         }
@@ -501,16 +501,9 @@ impl BuilderParts {
     }
 }
 
-/// What follows the required members in the body's literal: nothing when all are
-/// required, `..Default::default()` for JSON, and (since a form body may have no
-/// `Default`) every optional member named for a form.
-fn body_rest(body_params: &[BodyParam], required: usize, multipart: bool) -> TokenStream {
-    if required >= body_params.len() {
-        return quote! {};
-    }
-    if !multipart {
-        return quote! { ..Default::default() };
-    }
+/// What follows the required members in the body's literal: every optional member, named
+/// `None` (a body with a required member has no `Default` to fill them in).
+fn body_rest(body_params: &[BodyParam]) -> TokenStream {
     let optional_inits = body_params.iter().filter(|b| b.param.optional).map(|b| {
         let member = &b.param.member;
         quote! { #member: None, }

@@ -285,14 +285,16 @@ impl<'a> Types<'a> {
                 }
             }
         });
-        let derives = struct_derives(shape, fields);
+        let derives = struct_derives(shape, &wire);
         let serde = (shape == Shape::Json).then(|| object_impls(&type_ident, &wire));
+        let placeholder = (shape == Shape::Json).then(|| placeholder_impl(&type_ident, &wire));
         self.items[slot] = Some(quote! {
             #doc
             #derives
             pub struct #type_ident { #( #members )* }
             #validate
             #serde
+            #placeholder
         });
         Ok(type_ident)
     }
@@ -358,16 +360,43 @@ impl<'a> Types<'a> {
 }
 
 /// The derives of a struct: `Debug` comes with a JSON struct's serde impls (the members
-/// a value has, as on the wire); a form has `Default` only when it can (a required file
-/// has no default).
-fn struct_derives(shape: Shape, fields: &[Field]) -> TokenStream {
+/// a value has, as on the wire). Only a struct whose members are all optional has
+/// `Default`: one with a required member is made by its builder or a literal that names
+/// every required member, so none is left empty by accident (decoding starts from
+/// [`placeholder_impl`] instead).
+fn struct_derives(shape: Shape, members: &[Member]) -> TokenStream {
+    let default = members
+        .iter()
+        .all(|m| m.optional)
+        .then(|| quote! { Default, });
     match shape {
-        Shape::Json => quote! { #[derive(Clone, Default, PartialEq)] },
-        Shape::Form if fields.iter().all(|f| !f.is_required()) => {
-            quote! { #[derive(Clone, Debug, Default, PartialEq)] }
-        }
-        Shape::Form => quote! { #[derive(Clone, Debug, PartialEq)] },
+        Shape::Json => quote! { #[derive(Clone, #default PartialEq)] },
+        Shape::Form => quote! { #[derive(Clone, Debug, #default PartialEq)] },
     }
+}
+
+/// What decoding a JSON struct with required members starts from (a struct with none
+/// has `Default`, which is its placeholder): each required member's own placeholder,
+/// overwritten by the member's value or reported missing.
+fn placeholder_impl(ty: &Ident, members: &[Member]) -> Option<TokenStream> {
+    if members.iter().all(|m| m.optional) {
+        return None;
+    }
+    let inits = members.iter().map(|m| {
+        let ident = &m.ident;
+        if m.optional {
+            quote! { #ident: None, }
+        } else {
+            quote! { #ident: feishu_runtime::object::Placeholder::placeholder(), }
+        }
+    });
+    Some(quote! {
+        impl feishu_runtime::object::Placeholder for #ty {
+            fn placeholder() -> Self {
+                Self { #( #inits )* }
+            }
+        }
+    })
 }
 
 /// Checks for one field's value `v` (a reference), or `None` when nothing is checked.

@@ -374,8 +374,8 @@ impl From<String> for ChatStatus {
     }
 }
 
-impl Default for ChatStatus {
-    fn default() -> Self {
+impl feishu_runtime::object::Placeholder for ChatStatus {
+    fn placeholder() -> Self {
         Self::from("")
     }
 }
@@ -442,8 +442,8 @@ impl From<String> for UserIdType {
     }
 }
 
-impl Default for UserIdType {
-    fn default() -> Self {
+impl feishu_runtime::object::Placeholder for UserIdType {
+    fn placeholder() -> Self {
         Self::from("")
     }
 }
@@ -506,8 +506,8 @@ impl From<String> for SortType {
     }
 }
 
-impl Default for SortType {
-    fn default() -> Self {
+impl feishu_runtime::object::Placeholder for SortType {
+    fn placeholder() -> Self {
         Self::from("")
     }
 }

@@ -208,8 +208,8 @@ impl From<String> for FileType {
     }
 }
 
-impl Default for FileType {
-    fn default() -> Self {
+impl feishu_runtime::object::Placeholder for FileType {
+    fn placeholder() -> Self {
         Self::from("")
     }
 }

@@ -1,7 +1,10 @@
-//! Generated `validate()` names a broken rule by its full path from the request
-//! (`query.limit`, `body.items[2].name`): a page with rules on a query parameter, on an
-//! array's items and on their members, emitted in memory and read as syntax. The runtime's
-//! own tests (`validate::tests`) show `each` and `within` turn these calls into the paths.
+//! What a page's required flags and rules make of a request, on a page with rules on a
+//! query parameter, on an array's items and on their members, emitted in memory and read
+//! as syntax:
+//! - `validate()` names a broken rule by its full path from the request (`query.limit`,
+//!   `body.items[2].name`; the runtime's `validate::tests` show `each` and `within` turn
+//!   these calls into the paths), compares integers as integers, and needs no trait;
+//! - a struct with a required member has no `Default`, so none is left empty by accident.
 
 mod syntax;
 
@@ -45,7 +48,7 @@ const PAGE: &str = r#"## 批量校验
 "#;
 
 fn endpoint() -> Source {
-    let Outcome::Endpoint(spec) = parse_page("tests/validation_paths.md", PAGE) else {
+    let Outcome::Endpoint(spec) = parse_page("tests/request_rules.md", PAGE) else {
         panic!("the page is an endpoint page")
     };
     let files = emit_crate(&[*spec], &EmitOptions::default()).unwrap();
@@ -101,4 +104,31 @@ fn requests_validate_without_the_trait() {
         tokens("pub fn validate(&self) -> Result<(), feishu_runtime::ValidationError>")
     );
     assert!(source.contains_code("CreateRequest::validate(self)"));
+}
+
+#[test]
+fn structs_with_required_members_have_no_default() {
+    let source = endpoint();
+    // `items` is required in the body, `name` in each item.
+    for name in ["CreateRequestBody", "Item"] {
+        assert_eq!(
+            source.struct_attrs(name),
+            tokens("#[derive(Clone, PartialEq)]"),
+            "{name}"
+        );
+        assert!(
+            source.contains_code(&format!(
+                "impl feishu_runtime::object::Placeholder for {name}"
+            )),
+            "{name} is decoded from a placeholder"
+        );
+    }
+    // A struct of optional members keeps `Default`: the reply.
+    assert_eq!(
+        source.struct_attrs("CreateResponse"),
+        tokens("#[derive(Clone, Default, PartialEq)]")
+    );
+    // The builder names every member instead of `..Default::default()`.
+    assert!(source.contains_code("body: CreateRequestBody { items, ratio: None }"));
+    assert!(!source.contains_code("Default::default()"));
 }
