@@ -602,3 +602,75 @@ fn pipe_type_notes_facts() {
     assert_eq!(body_field(&styles, "data[].ranges").ty, FieldType::Array);
     assert_eq!(body_field(&styles, "data[].style").ty, FieldType::Object);
 }
+
+/// The whole-corpus crate (every endpoint page that parses and checks, one per endpoint
+/// id), emitted in memory: path → contents.
+fn corpus_crate(root: &Path) -> BTreeMap<String, String> {
+    let mut specs: Vec<Spec> = parse_corpus(root)
+        .into_iter()
+        .filter_map(|page| match page.outcome {
+            Ok(Outcome::Endpoint(spec)) if feishu_codegen::spec::check::check(&spec).is_empty() => {
+                Some(*spec)
+            }
+            _ => None,
+        })
+        .collect();
+    specs.sort_by(|a, b| a.id.cmp(&b.id));
+    specs.dedup_by(|a, b| a.id == b.id);
+    let options = feishu_codegen::emit::EmitOptions::default();
+    feishu_codegen::emit::emit_crate(&specs, &options)
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.path, f.contents))
+        .collect()
+}
+
+/// The names of the types a generated file defines at its top level.
+fn type_names(contents: &str) -> Vec<&str> {
+    contents
+        .lines()
+        .filter_map(|line| {
+            let rest = line
+                .strip_prefix("pub struct ")
+                .or_else(|| line.strip_prefix("pub enum "))?;
+            rest.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .next()
+        })
+        .collect()
+}
+
+/// Issue 16 point 2: a resource's handle (`im::v1::pin::Pin<'a>`) and the types of its
+/// endpoints' modules (`im::v1::pin::create::*`) never share a name, so a user can import
+/// both. The rule: an endpoint module reserves its handle's name (`Names::reserved`).
+#[test]
+fn no_endpoint_type_takes_its_resource_handles_name() {
+    let Some(root) = corpus() else { return };
+    let files = corpus_crate(&root);
+    let mut handles = 0;
+    let mut clashes = Vec::new();
+    for (path, contents) in &files {
+        let Some(dir) = path.strip_suffix("/mod.rs") else {
+            continue;
+        };
+        // A resource's mod.rs holds its handle, the one struct with a lifetime.
+        let Some(handle) = contents
+            .lines()
+            .find_map(|line| line.strip_prefix("pub struct ")?.strip_suffix("<'a> {"))
+        else {
+            continue;
+        };
+        handles += 1;
+        let prefix = format!("{dir}/");
+        for (endpoint, text) in files.range(prefix.clone()..) {
+            if !endpoint.starts_with(&prefix) {
+                break;
+            }
+            let own_module = !endpoint[prefix.len()..].contains('/');
+            if own_module && endpoint != path && type_names(text).contains(&handle) {
+                clashes.push(format!("{endpoint}: {handle}"));
+            }
+        }
+    }
+    assert!(handles > 500, "only {handles} resource handles found");
+    assert_eq!(clashes, Vec::<String>::new());
+}
