@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
+mod runtime_paths;
+
 use feishu_codegen::parse::{Outcome, dialect, parse_page};
 use feishu_codegen::spec::{AppType, Field, FieldType, Rules, Spec, TokenKind};
 
@@ -604,8 +606,13 @@ fn pipe_type_notes_facts() {
 }
 
 /// The whole-corpus crate (every endpoint page that parses and checks, one per endpoint
-/// id), emitted in memory: path → contents.
-fn corpus_crate(root: &Path) -> BTreeMap<String, String> {
+/// id), emitted in memory once for the tests that read it: path → contents.
+fn corpus_crate(root: &Path) -> &'static BTreeMap<String, String> {
+    static CRATE: std::sync::OnceLock<BTreeMap<String, String>> = std::sync::OnceLock::new();
+    CRATE.get_or_init(|| emit_corpus(root))
+}
+
+fn emit_corpus(root: &Path) -> BTreeMap<String, String> {
     let mut specs: Vec<Spec> = parse_corpus(root)
         .into_iter()
         .filter_map(|page| match page.outcome {
@@ -648,7 +655,7 @@ fn no_endpoint_type_takes_its_resource_handles_name() {
     let files = corpus_crate(&root);
     let mut handles = 0;
     let mut clashes = Vec::new();
-    for (path, contents) in &files {
+    for (path, contents) in files {
         let Some(dir) = path.strip_suffix("/mod.rs") else {
             continue;
         };
@@ -661,7 +668,7 @@ fn no_endpoint_type_takes_its_resource_handles_name() {
         };
         handles += 1;
         let prefix = format!("{dir}/");
-        for (endpoint, text) in files.range(prefix.clone()..) {
+        for (endpoint, text) in files.range::<String, _>(prefix.clone()..) {
             if !endpoint.starts_with(&prefix) {
                 break;
             }
@@ -673,4 +680,22 @@ fn no_endpoint_type_takes_its_resource_handles_name() {
     }
     assert!(handles > 500, "only {handles} resource handles found");
     assert_eq!(clashes, Vec::<String>::new());
+}
+
+/// Issue 16 point 7 over the whole-corpus crate: every runtime item its code names is
+/// imported through `feishu_api::runtime` by `runtime_reexport.rs` (which compiles only
+/// while they all are reachable there).
+#[test]
+fn the_corpus_crate_names_only_reexported_runtime_items() {
+    let Some(root) = corpus() else { return };
+    let mut used = std::collections::BTreeSet::new();
+    for text in corpus_crate(&root).values() {
+        runtime_paths::in_text(text, &mut used);
+    }
+    assert!(used.len() > 30, "only {} runtime items found", used.len());
+    let missing = runtime_paths::missing(&used);
+    assert!(
+        missing.is_empty(),
+        "not in runtime_reexport.rs's `use`: {missing:?}"
+    );
 }
