@@ -7,6 +7,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 mod doc_truth;
+mod runtime_paths;
 
 use feishu_codegen::diagnostics::Kind;
 use feishu_codegen::emit::{EmitOptions, emit_crate};
@@ -756,5 +757,100 @@ fn generated_docs_say_only_what_is_true() {
         runtime_docs,
         Vec::<String>::new(),
         "docs naming feishu_runtime"
+    );
+}
+
+/// The whole-corpus crate (every endpoint page that parses and checks, one per endpoint
+/// id), emitted in memory once for the tests that read it: path → contents.
+fn corpus_crate(root: &Path) -> &'static BTreeMap<String, String> {
+    static CRATE: std::sync::OnceLock<BTreeMap<String, String>> = std::sync::OnceLock::new();
+    CRATE.get_or_init(|| emit_corpus(root))
+}
+
+fn emit_corpus(root: &Path) -> BTreeMap<String, String> {
+    let mut specs: Vec<Spec> = parse_corpus(root)
+        .into_iter()
+        .filter_map(|page| match page.outcome {
+            Ok(Outcome::Endpoint(spec)) if feishu_codegen::spec::check::check(&spec).is_empty() => {
+                Some(*spec)
+            }
+            _ => None,
+        })
+        .collect();
+    specs.sort_by(|a, b| a.id.cmp(&b.id));
+    specs.dedup_by(|a, b| a.id == b.id);
+    let options = feishu_codegen::emit::EmitOptions::default();
+    feishu_codegen::emit::emit_crate(&specs, &options)
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.path, f.contents))
+        .collect()
+}
+
+/// The names of the types a generated file defines at its top level.
+fn type_names(contents: &str) -> Vec<&str> {
+    contents
+        .lines()
+        .filter_map(|line| {
+            let rest = line
+                .strip_prefix("pub struct ")
+                .or_else(|| line.strip_prefix("pub enum "))?;
+            rest.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .next()
+        })
+        .collect()
+}
+
+/// Issue 16 point 2: a resource's handle (`im::v1::pin::Pin<'a>`) and the types of its
+/// endpoints' modules (`im::v1::pin::create::*`) never share a name, so a user can import
+/// both. The rule: an endpoint module reserves its handle's name (`Names::reserved`).
+#[test]
+fn no_endpoint_type_takes_its_resource_handles_name() {
+    let Some(root) = corpus() else { return };
+    let files = corpus_crate(&root);
+    let mut handles = 0;
+    let mut clashes = Vec::new();
+    for (path, contents) in files {
+        let Some(dir) = path.strip_suffix("/mod.rs") else {
+            continue;
+        };
+        // A resource's mod.rs holds its handle, the one struct with a lifetime.
+        let Some(handle) = contents
+            .lines()
+            .find_map(|line| line.strip_prefix("pub struct ")?.strip_suffix("<'a> {"))
+        else {
+            continue;
+        };
+        handles += 1;
+        let prefix = format!("{dir}/");
+        for (endpoint, text) in files.range::<String, _>(prefix.clone()..) {
+            if !endpoint.starts_with(&prefix) {
+                break;
+            }
+            let own_module = !endpoint[prefix.len()..].contains('/');
+            if own_module && endpoint != path && type_names(text).contains(&handle) {
+                clashes.push(format!("{endpoint}: {handle}"));
+            }
+        }
+    }
+    assert!(handles > 500, "only {handles} resource handles found");
+    assert_eq!(clashes, Vec::<String>::new());
+}
+
+/// Issue 16 point 7 over the whole-corpus crate: every runtime item its code names is
+/// imported through `feishu_api::runtime` by `runtime_reexport.rs` (which compiles only
+/// while they all are reachable there).
+#[test]
+fn the_corpus_crate_names_only_reexported_runtime_items() {
+    let Some(root) = corpus() else { return };
+    let mut used = std::collections::BTreeSet::new();
+    for text in corpus_crate(&root).values() {
+        runtime_paths::in_text(text, &mut used);
+    }
+    assert!(used.len() > 30, "only {} runtime items found", used.len());
+    let missing = runtime_paths::missing(&used);
+    assert!(
+        missing.is_empty(),
+        "not in runtime_reexport.rs's `use`: {missing:?}"
     );
 }

@@ -98,7 +98,7 @@ async fn upload_rules_are_checked_before_sending() {
     let Error::Validation(err) = err else {
         panic!("{err:?}")
     };
-    assert_eq!(err.field, "file_name");
+    assert_eq!(err.field, "body.file_name");
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
@@ -209,7 +209,48 @@ async fn list_rules_are_checked_on_every_page_request() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "invalid `page_size`: 101 is above the maximum 100"
+        "invalid `query.page_size`: 101 is above the maximum 100"
     );
     assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+/// Whether `T` implements `Default`, asked at run time: the inherent method applies only
+/// when `T: Default`, else method lookup falls back to the trait's (autoref) answer.
+struct Probe<T>(std::marker::PhantomData<T>);
+
+trait NoDefault {
+    fn has_default(&self) -> bool {
+        false
+    }
+}
+
+impl<T> NoDefault for &Probe<T> {}
+
+impl<T: Default> Probe<T> {
+    fn has_default(&self) -> bool {
+        true
+    }
+}
+
+macro_rules! has_default {
+    ($ty:ty) => {
+        (&Probe::<$ty>(std::marker::PhantomData)).has_default()
+    };
+}
+
+/// A list of values has no `Default` (it used to be `Unknown("")`), nor does a body with a
+/// required member; a body of optional members does.
+#[test]
+fn nothing_required_defaults_to_empty() {
+    use feishu_api::im::v1::chat::list::{SortType, UserIdType};
+    use feishu_api::im::v1::file::create::{CreateRequestBody, FileType};
+
+    assert!(!has_default!(FileType));
+    assert!(!has_default!(UserIdType));
+    assert!(!has_default!(SortType));
+    assert!(!has_default!(CreateRequestBody));
+    assert!(has_default!(Option<FileType>));
+    assert!(has_default!(
+        feishu_api::aily::v1::aily_session::UpdateRequestBody
+    ));
 }

@@ -185,10 +185,11 @@ async fn metadata_over_255_characters_is_rejected_before_sending() {
     let Error::Validation(validation) = err else {
         panic!("expected a validation error, got {err:?}")
     };
-    assert_eq!(validation.field, "metadata");
+    // The full path from the request: the body's member.
+    assert_eq!(validation.field, "body.metadata");
     assert_eq!(
         validation.to_string(),
-        "invalid `metadata`: 256 characters, at most 255 allowed"
+        "invalid `body.metadata`: 256 characters, at most 255 allowed"
     );
     assert!(
         server.received_requests().await.unwrap().is_empty(),
@@ -341,4 +342,20 @@ fn base_urls() {
         .build()
         .unwrap_err();
     assert_eq!(err.to_string(), "config: base URL `ftp://x` is not http(s)");
+}
+
+/// `validate()` is the request's own method: no `runtime::Endpoint` import is needed (this
+/// file has none), and it gives what the call would refuse with.
+#[test]
+fn requests_validate_without_importing_the_trait() {
+    let request = UpdateRequest::builder("s1")
+        .channel_context("x".repeat(256))
+        .build();
+    let err = request.validate().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid `body.channel_context`: 256 characters, at most 255 allowed"
+    );
+    let fine = UpdateRequest::builder("s1").channel_context("{}").build();
+    assert_eq!(fine.validate(), Ok(()));
 }

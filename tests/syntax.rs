@@ -7,7 +7,8 @@ use quote::ToTokens;
 use syn::{Fields, Item, ItemEnum, ItemStruct};
 
 /// Tokens as one canonical string, without the spaces token printing puts between them
-/// (which differ between parsed text and syn's output, `>>` against `> >`):
+/// (which differ between parsed text and syn's output, `>>` against `> >`) and without
+/// trailing commas:
 /// `Option<crate::a::B>` and `Option < crate :: a :: B >` read the same.
 pub fn tokens(text: &str) -> String {
     let stream: proc_macro2::TokenStream = text
@@ -17,12 +18,16 @@ pub fn tokens(text: &str) -> String {
 }
 
 fn canonical(tokens: &impl ToTokens) -> String {
-    tokens
+    let text: String = tokens
         .to_token_stream()
         .to_string()
         .chars()
         .filter(|c| !c.is_whitespace())
-        .collect()
+        .collect();
+    // The formatter adds a trailing comma where it breaks a list over lines.
+    text.replace(",)", ")")
+        .replace(",]", "]")
+        .replace(",}", "}")
 }
 
 /// A generated file, parsed.

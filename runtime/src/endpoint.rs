@@ -20,7 +20,8 @@ pub trait Endpoint: Send + 'static {
     type Response;
 
     /// Checks the rules the documentation states, as [`Client::call`] does before sending.
-    /// (Endpoints whose pages state none keep this default.)
+    /// Generated requests forward this to a `validate` method of their own, so a caller
+    /// needs no import of this trait to check one.
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }

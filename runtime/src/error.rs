@@ -33,7 +33,7 @@ pub enum Error {
     Auth(String),
     /// The request body could not be encoded as JSON.
     #[error("cannot encode request body: {0}")]
-    Encode(serde_json::Error),
+    Encode(#[source] serde_json::Error),
     /// The client or request was set up wrongly (bad base URL, bad header value).
     #[error("config: {0}")]
     Config(String),
@@ -198,16 +198,33 @@ impl ApiError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid `{field}`: {message}")]
 pub struct ValidationError {
-    /// The wire name of the field, dotted for nested fields (`body.metadata`).
+    /// The field's full path from the request, by wire names: where it goes
+    /// (`body`, `path`, `query`, `header`), then members dotted and array items by index
+    /// (`body.items[2].name`, `query.page_size`).
     pub field: String,
     pub message: String,
 }
 
 impl ValidationError {
-    /// The same error, seen from the struct that holds the field: `name` → `parent.name`.
+    /// The same error, seen from the struct that holds the field: `name` → `parent.name`,
+    /// `[2].name` → `parent[2].name`, and (a value checked by itself, with no field
+    /// name) `` → `parent`.
     pub fn within(mut self, parent: &str) -> Self {
-        self.field = format!("{parent}.{}", self.field);
+        self.field = if self.field.is_empty() || self.field.starts_with('[') {
+            format!("{parent}{}", self.field)
+        } else {
+            format!("{parent}.{}", self.field)
+        };
         self
+    }
+
+    /// The same error, seen from the array that holds the value as item `index`:
+    /// `name` → `[index].name`, `` → `[index]`.
+    pub fn at_index(self, index: usize) -> Self {
+        let mut error = self.within("");
+        // `within("")` gave `.name`, `[j]` or ``: put the index in front of it.
+        error.field = format!("[{index}]{}", error.field);
+        error
     }
 }
 
@@ -261,5 +278,57 @@ impl DocumentedError {
         ];
         let text = format!("{} {}", self.message, self.hint.unwrap_or_default()).to_lowercase();
         WORDS.iter().any(|w| text.contains(w))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+
+    #[test]
+    fn causes_are_sources() {
+        let json = serde_json::from_str::<serde_json::Value>("{").unwrap_err();
+        let json_text = json.to_string();
+        let err = Error::Encode(json);
+        assert_eq!(err.source().map(|s| s.to_string()), Some(json_text));
+
+        let err = Error::from(std::io::Error::other("disk full"));
+        assert_eq!(
+            err.source().map(|s| s.to_string()).as_deref(),
+            Some("disk full")
+        );
+
+        // Errors that are their own cause have no source.
+        let err = Error::Validation(ValidationError {
+            field: "body.name".into(),
+            message: "too long".into(),
+        });
+        assert!(err.source().is_none());
+        assert_eq!(err.to_string(), "invalid `body.name`: too long");
+    }
+
+    #[test]
+    fn paths_compose() {
+        let leaf = ValidationError {
+            field: "name".into(),
+            message: "too long".into(),
+        };
+        assert_eq!(
+            leaf.clone()
+                .at_index(2)
+                .within("items")
+                .within("body")
+                .field,
+            "body.items[2].name"
+        );
+        assert_eq!(leaf.within("owner").field, "owner.name");
+        let value = ValidationError {
+            field: String::new(),
+            message: "too long".into(),
+        };
+        assert_eq!(value.clone().within("tags").field, "tags");
+        assert_eq!(value.at_index(0).at_index(3).field, "[3][0]");
     }
 }

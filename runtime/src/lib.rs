@@ -7,6 +7,11 @@
 //! ([`pagination`]), file uploads and downloads ([`FileUpload`], [`Download`]), event
 //! callbacks ([`events`]), and the checks generated code runs before a request leaves
 //! ([`validate`]). Generated code only describes endpoints.
+//!
+//! A generated crate re-exports this crate as `feishu_api::runtime`, so every public type
+//! here must have a public path: the lint below refuses a public type in a private module
+//! that no `pub use` names (a user could hold one but not write its name).
+#![deny(unnameable_types)]
 
 mod auth;
 mod client;

@@ -19,9 +19,24 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visi
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
+/// The value a struct starts from while [`deserialize`] fills it in: `Default` where the
+/// type has one. A request struct with required members, and a list of documented values,
+/// has no `Default` (a required member cannot be left empty by accident, and no value is
+/// the list's default); the generator implements this for them instead. A placeholder is
+/// never handed out by decoding: a required member the JSON lacks is an error.
+pub trait Placeholder {
+    fn placeholder() -> Self;
+}
+
+impl<T: Default> Placeholder for T {
+    fn placeholder() -> Self {
+        T::default()
+    }
+}
+
 /// A generated struct that travels as a JSON object: what its `Deserialize` impl needs
 /// besides its wire names. (Its `Serialize` impl writes each member with [`Members`].)
-pub trait Object: Default {
+pub trait Object: Placeholder {
     /// Reads the value of member `index` (into the wire names given to [`deserialize`])
     /// from `map` into `self`, with [`read`] or a [`lenient`](crate::lenient) reader.
     fn decode_member<'de, A: MapAccess<'de>>(
@@ -122,7 +137,7 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let mut value = T::default();
+        let mut value = T::placeholder();
         let mut seen = vec![false; self.fields.len()];
         while let Some(key) = map.next_key_seed(Key(self.fields))? {
             let Some(index) = key else {
@@ -172,12 +187,23 @@ impl<'de> Visitor<'de> for Key {
 mod tests {
     use super::*;
 
-    /// What the generator writes for `{ "name": string (required), "size": int, "tags": [string] }`.
-    #[derive(Debug, Default, PartialEq)]
+    /// What the generator writes for `{ "name": string (required), "size": int, "tags": [string] }`
+    /// on the request side: a required member, so no `Default`.
+    #[derive(Debug, PartialEq)]
     struct Sample {
         name: String,
         size: Option<i64>,
         tags: Option<Vec<String>>,
+    }
+
+    impl Placeholder for Sample {
+        fn placeholder() -> Self {
+            Sample {
+                name: Placeholder::placeholder(),
+                size: None,
+                tags: None,
+            }
+        }
     }
 
     impl Object for Sample {
@@ -290,7 +316,7 @@ mod tests {
             r#"{"name":"a","tags":["x"]}"#
         );
         assert_eq!(
-            serde_json::to_value(Sample::default()).unwrap(),
+            serde_json::to_value(Sample::placeholder()).unwrap(),
             serde_json::json!({ "name": "" })
         );
     }

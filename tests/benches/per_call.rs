@@ -59,8 +59,7 @@ const CALLS: u32 = 5_000;
 const ROUNDS: usize = 4;
 
 const SEED_REPLY: &str = r#"{"code":0,"msg":"success","data":{"session":{"id":"session_4dfunz7sp1g8m","created_at":"1711975665710","modified_at":"1711975665710","created_by":"1794840334557292","channel_context":"{}","metadata":"{}"}}}"#;
-const TOKEN_REPLY: &str =
-    r#"{"code":0,"msg":"ok","tenant_access_token":"t-bench","expire":7200}"#;
+const TOKEN_REPLY: &str = r#"{"code":0,"msg":"ok","tenant_access_token":"t-bench","expire":7200}"#;
 
 /// The local Feishu: a tenant token, and the seed endpoint's reply.
 fn start_server() -> SocketAddr {
@@ -282,11 +281,21 @@ fn main() {
     println!("| --- | ---: | ---: |");
     println!("| generated client | {ours:.0} | {ours_allocs:.0} |");
     println!("| plain reqwest + serde derive | {plain:.0} | {plain_allocs:.0} |");
-    println!("| ratio (generated / plain) | {:.2}x | {:.2}x |", ours / plain, ours_allocs / plain_allocs);
+    println!(
+        "| ratio (generated / plain) | {:.2}x | {:.2}x |",
+        ours / plain,
+        ours_allocs / plain_allocs
+    );
     println!();
-    println!("| 1 MB `im.v1.chat.list` reply ({} bytes) | MB/s |", list.len());
+    println!(
+        "| 1 MB `im.v1.chat.list` reply ({} bytes) | MB/s |",
+        list.len()
+    );
     println!("| --- | ---: |");
     println!("| generated types | {generated:.0} |");
     println!("| serde derive of the same shape | {derived:.0} |");
-    println!("| ratio (generated / derive) | {:.2}x |", generated / derived);
+    println!(
+        "| ratio (generated / derive) | {:.2}x |",
+        generated / derived
+    );
 }

@@ -41,6 +41,18 @@ enum Place {
     Body,
 }
 
+impl Place {
+    /// The first segment of a field's path in validation errors (and in overrides).
+    fn wire_name(self) -> &'static str {
+        match self {
+            Place::Path => "path",
+            Place::Query => "query",
+            Place::Header => "header",
+            Place::Body => "body",
+        }
+    }
+}
+
 /// The endpoint module's items (without the file header).
 /// `types`: the endpoint's type facts.
 pub fn module(spec: &Spec, types: &ModuleTypes) -> Result<TokenStream, EmitError> {
@@ -53,8 +65,9 @@ pub fn module(spec: &Spec, types: &ModuleTypes) -> Result<TokenStream, EmitError
     };
 
     let body_validates = shape.has_body && types.validates(&names.body.to_string());
-    let validate = request_validate(&params, body_validates);
-    let request_struct = request_struct(spec, &names, &params, shape, validate.is_some());
+    let checks = request_checks(&params, body_validates);
+    let request_struct = request_struct(spec, &names, &params, shape, !checks.is_empty());
+    let validate = request_validate(&checks);
     let (builder_fn, builder_type) = builder_items(&names, &params, &body_params, shape);
     let to_api = api_request(spec, &params, &body_params, shape);
     let paging = paging_impls(spec, &names, &params, &body_params, types);
@@ -72,10 +85,13 @@ pub fn module(spec: &Spec, types: &ModuleTypes) -> Result<TokenStream, EmitError
         #request_struct
         impl #request {
             #builder_fn
+            #validate
         }
         impl feishu_runtime::Endpoint for #request {
             type Response = #response_ty;
-            #validate
+            fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
+                #request::validate(self)
+            }
             #to_api
         }
         #builder_type
@@ -459,7 +475,7 @@ impl BuilderParts {
         if body_inits.is_empty() {
             self.inits.push(quote! { body: #body::default(), });
         } else {
-            let rest = body_rest(body_params, body_inits.len(), shape.multipart);
+            let rest = body_rest(body_params);
             self.inits
                 .push(quote! { body: #body { #( #body_inits )* #rest }, });
         }
@@ -478,16 +494,9 @@ impl BuilderParts {
     }
 }
 
-/// What follows the required members in the body's literal: nothing when all are
-/// required, `..Default::default()` for JSON, and (since a form body may have no
-/// `Default`) every optional member named for a form.
-fn body_rest(body_params: &[BodyParam], required: usize, multipart: bool) -> TokenStream {
-    if required >= body_params.len() {
-        return quote! {};
-    }
-    if !multipart {
-        return quote! { ..Default::default() };
-    }
+/// What follows the required members in the body's literal: every optional member, named
+/// `None` (a body with a required member has no `Default` to fill them in).
+fn body_rest(body_params: &[BodyParam]) -> TokenStream {
     let optional_inits = body_params.iter().filter(|b| b.param.optional).map(|b| {
         let member = &b.param.member;
         quote! { #member: None, }
@@ -523,12 +532,15 @@ fn required_list(params: &[Param], body_params: &[BodyParam]) -> String {
     }
 }
 
-/// `Endpoint::validate`, when there is anything to check (the trait's default checks
-/// nothing).
-fn request_validate(params: &[Param], body_validates: bool) -> Option<TokenStream> {
+/// The checks of the request's own `validate`, each failure naming the field by its full
+/// path from the request (`query.page_size`, `body.items[2].name`): none when its page
+/// states no rules.
+fn request_checks(params: &[Param], body_validates: bool) -> Vec<TokenStream> {
     let mut checks = Vec::new();
     for p in params {
-        if let Some(check) = value_checks(p.field, false, quote! { v }) {
+        let mut field = p.field.clone();
+        field.name = format!("{}.{}", p.place.wire_name(), field.name);
+        if let Some(check) = value_checks(&field, false, quote! { v }) {
             let member = &p.member;
             checks.push(if p.optional {
                 quote! { if let Some(v) = &self.#member { #check } }
@@ -538,16 +550,29 @@ fn request_validate(params: &[Param], body_validates: bool) -> Option<TokenStrea
         }
     }
     if body_validates {
-        checks.push(quote! { self.body.validate()?; });
+        checks.push(quote! { self.body.validate().map_err(|e| e.within("body"))?; });
     }
-    (!checks.is_empty()).then(|| {
-        quote! {
-            fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
-                #( #checks )*
-                Ok(())
-            }
+    checks
+}
+
+/// The request's own `validate` (so a caller needs no trait import), which
+/// `Endpoint::validate` calls.
+fn request_validate(checks: &[TokenStream]) -> TokenStream {
+    let what = if checks.is_empty() {
+        "Its page states no rules to check: always `Ok`."
+    } else {
+        "Checks the rules the documentation states, as the call does before sending."
+    };
+    let doc = doc_attrs(&format!(
+        "{what}\n\nThe same as [`runtime::Endpoint::validate`](crate::runtime::Endpoint::validate), without importing the trait."
+    ));
+    quote! {
+        #doc
+        pub fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
+            #( #checks )*
+            Ok(())
         }
-    })
+    }
 }
 
 /// `Endpoint::into_api_request`: the request as the runtime sends it.

@@ -94,8 +94,11 @@ fn int_of(value: &Value) -> Option<i64> {
 }
 
 /// The enum's definition and impls: `as_str` / `value`, `From` the wire value,
-/// `Display` (for paths, queries and headers), serde, and `Default` (the wire type's own
-/// default, as a plain `String` / `i64` field would have).
+/// `Display` (for paths, queries and headers), and serde. No `Default`: no listed value is
+/// the one a caller means when they give none (a page's `默认值` is what Feishu applies to
+/// a member left out, which is `None`), and `Unknown("")` is no value at all. A required
+/// member that holds one starts from the wire type's own default while it is decoded
+/// (`feishu_runtime::object::Placeholder`), never seen outside.
 pub fn enum_items(name: &str, wire_name: &str, shape: &EnumShape) -> TokenStream {
     let ty = Ident::new(name, Span::call_site());
     let doc = doc_attrs(&format!(
@@ -142,8 +145,8 @@ pub fn enum_items(name: &str, wire_name: &str, shape: &EnumShape) -> TokenStream
 
         #from
 
-        impl Default for #ty {
-            fn default() -> Self {
+        impl feishu_runtime::object::Placeholder for #ty {
+            fn placeholder() -> Self {
                 Self::from(#default_value)
             }
         }
@@ -178,7 +181,7 @@ struct Wire {
     accessor: TokenStream,
     /// The `From` impls of the wire type.
     from: TokenStream,
-    /// The wire value `Default` starts from.
+    /// The wire value decoding starts from (the placeholder).
     default_value: TokenStream,
     display: TokenStream,
     serialize: TokenStream,

@@ -19,12 +19,24 @@ pub struct Names {
     pub body: Ident,
     pub response: Ident,
     pub builder: Ident,
+    /// The resource's handle, in the module above: `Pin` for `im.v1.pin.create`.
+    pub handle: Ident,
 }
 
 impl Names {
-    /// The names the module's own items take, which no nested type may.
-    pub fn reserved(&self) -> [String; 4] {
-        [&self.request, &self.body, &self.response, &self.builder].map(|i| i.to_string())
+    /// The names no nested type of the module may take: the module's own items', and its
+    /// resource handle's ([`handle_name`]), so that `use …::pin::{Pin, create::*}` (the
+    /// handle beside the endpoint's types) never brings in two items of one name. A model
+    /// the page calls `pin` is named from its parent instead (`CreateResponsePin`).
+    pub fn reserved(&self) -> [String; 5] {
+        [
+            &self.request,
+            &self.body,
+            &self.response,
+            &self.builder,
+            &self.handle,
+        ]
+        .map(|i| i.to_string())
     }
 
     pub fn of(spec: &Spec) -> Names {
@@ -41,6 +53,7 @@ impl Names {
             body: format_ident!("{prefix}RequestBody"),
             response: format_ident!("{prefix}Response"),
             builder: format_ident!("{prefix}RequestBuilder"),
+            handle: format_ident!("{}", handle_name(resource_of(spec))),
         }
     }
 }
@@ -81,6 +94,12 @@ pub fn paging(spec: &Spec) -> Option<&crate::spec::Pagination> {
         && has(&paging.next_token_field, FieldType::String)
         && token_is_text)
         .then_some(paging)
+}
+
+/// The type of a resource's handle (the struct whose methods are its endpoints' calls):
+/// `aily_session` → `AilySession`.
+pub fn handle_name(resource: &str) -> String {
+    camel(resource)
 }
 
 /// The resource segment of the id: `aily.v1.aily_session.update` → `aily_session`.

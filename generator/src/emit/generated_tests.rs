@@ -513,7 +513,9 @@ fn dummy(field: &Field, krate: &proc_macro2::Ident) -> TokenStream {
         {
             quote! { vec![#krate::runtime::FileUpload::from_bytes("test.txt", &b"test"[..])] }
         }
-        _ => quote! { Default::default() },
+        // Objects, lists and values: empty (a type with required members has no
+        // `Default`; its placeholder is the same empty value).
+        _ => quote! { #krate::runtime::object::Placeholder::placeholder() },
     }
 }
 

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::enums::{EnumKey, EnumShape, shape_of};
-use super::facts::is_multipart;
+use super::facts::{handle_name, is_multipart};
 use super::naming::{camel, ident, snake};
 use super::shapes::{PRELUDE, Side, checked, element_named, shape_key, side_of, singular};
 use crate::spec::{Field, FieldType, Spec};
@@ -130,11 +130,10 @@ pub fn collect(specs: &[&Spec], service: &str) -> Shared {
                 .insert(spec.id.as_str());
         }
     }
+    let handle = handle_name(service);
     let mut candidates: Vec<Candidate> = users
         .into_iter()
-        .filter(|((name, _, _), (_, endpoints))| {
-            endpoints.len() >= 2 && !PRELUDE.contains(&name.as_str()) && name != "Models"
-        })
+        .filter(|((name, _, _), (_, endpoints))| endpoints.len() >= 2 && shareable(name, &handle))
         .map(|((name, side, key), (fields, endpoints))| Candidate {
             name,
             side,
@@ -159,7 +158,7 @@ pub fn collect(specs: &[&Spec], service: &str) -> Shared {
         .filter(|(_, s)| s.side == Side::Request && s.fields.iter().any(checked))
         .map(|(name, _)| name.clone())
         .collect();
-    let enums = shared_enums(enum_users, &types);
+    let enums = shared_enums(enum_users, &types, &handle);
     Shared {
         module_path,
         types,
@@ -276,20 +275,25 @@ fn variant_name(
     Some((name, doc))
 }
 
+/// Whether a shared type may take `name`: not a prelude name, not the module's (`Models`),
+/// and not the service's `handle`, which `models.rs` sits beside (`approval::Approval<'a>`
+/// and `approval::models::*` are imported together).
+fn shareable(name: &str, handle: &str) -> bool {
+    !PRELUDE.contains(&name) && name != "Models" && name != handle
+}
+
 /// Per enum name, the values most endpoints use, when two or more do; a name a shared
-/// struct has is left to the struct.
+/// struct has is left to the struct, and the service's `handle` name to the handle.
 fn shared_enums(
     users: HashMap<(String, EnumKey), (EnumShape, String, BTreeSet<&str>)>,
     structs: &BTreeMap<String, SharedStruct>,
+    handle: &str,
 ) -> BTreeMap<String, SharedEnum> {
     let mut candidates: Vec<(String, EnumKey, EnumShape, String, usize)> = users
         .into_iter()
         .map(|((name, key), (shape, wire, endpoints))| (name, key, shape, wire, endpoints.len()))
         .filter(|(name, _, _, _, count)| {
-            *count >= 2
-                && !structs.contains_key(name)
-                && !PRELUDE.contains(&name.as_str())
-                && name != "Models"
+            *count >= 2 && !structs.contains_key(name) && shareable(name, handle)
         })
         .collect();
     // A stable order, so the same pages always share the same enums.

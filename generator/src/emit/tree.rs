@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use super::EmitError;
 use super::docs::{doc_attrs, inner_doc_attrs, own_inner_doc_attrs};
 use super::endpoint;
-use super::facts::{Names, is_download, resource_of};
+use super::facts::{Names, handle_name, is_download, resource_of};
 use super::files::{GeneratedFile, rust_file};
 use super::models;
 use super::naming::{camel, feature, ident, module_file, snake, unraw};
@@ -178,7 +178,7 @@ fn service_files(
             .map(|resource| {
                 (
                     ident(&snake(resource)),
-                    format_ident!("{}", camel(resource)),
+                    format_ident!("{}", handle_name(resource)),
                     format!("The `{resource}` resource."),
                 )
             })
@@ -266,7 +266,7 @@ fn resource_files(
         version,
         resource,
     } = *place;
-    let resource_ty = format_ident!("{}", camel(resource));
+    let resource_ty = format_ident!("{}", handle_name(resource));
     let mut files = Vec::new();
     let mut mods = Vec::new();
     let mut reexports = Vec::new();

@@ -111,28 +111,57 @@ fn struct_items(facts: &StructFacts) -> TokenStream {
             }
         }
     });
-    let derives = struct_derives(*shape, members);
+    let derives = struct_derives(*shape, &wire);
     let serde = (*shape == Shape::Json).then(|| object_impls(&type_ident, &wire));
+    let placeholder = (*shape == Shape::Json).then(|| placeholder_impl(&type_ident, &wire));
     quote! {
         #doc
         #derives
         pub struct #type_ident { #( #tokens )* }
         #validate
         #serde
+        #placeholder
     }
 }
 
 /// The derives of a struct: `Debug` comes with a JSON struct's serde impls (the members
-/// a value has, as on the wire); a form has `Default` only when it can (a required file
-/// has no default).
-fn struct_derives(shape: Shape, members: &[MemberFacts]) -> TokenStream {
+/// a value has, as on the wire). Only a struct whose members are all optional has
+/// `Default`: one with a required member is made by its builder or a literal that names
+/// every required member, so none is left empty by accident (decoding starts from
+/// [`placeholder_impl`] instead).
+fn struct_derives(shape: Shape, members: &[Member]) -> TokenStream {
+    let default = members
+        .iter()
+        .all(|m| m.optional)
+        .then(|| quote! { Default, });
     match shape {
-        Shape::Json => quote! { #[derive(Clone, Default, PartialEq)] },
-        Shape::Form if members.iter().all(|m| !m.field.is_required()) => {
-            quote! { #[derive(Clone, Debug, Default, PartialEq)] }
-        }
-        Shape::Form => quote! { #[derive(Clone, Debug, PartialEq)] },
+        Shape::Json => quote! { #[derive(Clone, #default PartialEq)] },
+        Shape::Form => quote! { #[derive(Clone, Debug, #default PartialEq)] },
     }
+}
+
+/// What decoding a JSON struct with required members starts from (a struct with none
+/// has `Default`, which is its placeholder): each required member's own placeholder,
+/// overwritten by the member's value or reported missing.
+fn placeholder_impl(ty: &Ident, members: &[Member]) -> Option<TokenStream> {
+    if members.iter().all(|m| m.optional) {
+        return None;
+    }
+    let inits = members.iter().map(|m| {
+        let ident = &m.ident;
+        if m.optional {
+            quote! { #ident: None, }
+        } else {
+            quote! { #ident: feishu_runtime::object::Placeholder::placeholder(), }
+        }
+    });
+    Some(quote! {
+        impl feishu_runtime::object::Placeholder for #ty {
+            fn placeholder() -> Self {
+                Self { #( #inits )* }
+            }
+        }
+    })
 }
 
 /// Checks for one field's value `v` (a reference), or `None` when nothing is checked.
@@ -154,6 +183,10 @@ pub fn value_checks(field: &Field, nested_validates: bool, v: TokenStream) -> Op
         Some(x) => quote! { Some(#x) },
         None => quote! { None },
     };
+    let opt_i64 = |x: Option<i64>| match x.map(Literal::i64_unsuffixed) {
+        Some(x) => quote! { Some(#x) },
+        None => quote! { None },
+    };
     if shape_of(field).is_some() {
         // The value is one of the listed ones (or a new one): lengths and patterns are
         // the documented values' business.
@@ -169,15 +202,19 @@ pub fn value_checks(field: &Field, nested_validates: bool, v: TokenStream) -> Op
                 checks.push(quote! { feishu_runtime::validate::pattern(#name, #v, #pattern)?; });
             }
         }
-        FieldType::Int | FieldType::Float | FieldType::Int64
-            if r.min.is_some() || r.max.is_some() =>
-        {
+        FieldType::Float if r.min.is_some() || r.max.is_some() => {
             let (min, max) = (opt_f64(&r.min), opt_f64(&r.max));
+            checks.push(quote! { feishu_runtime::validate::range(#name, *#v, #min, #max)?; });
+        }
+        FieldType::Int | FieldType::Int64 if r.min.is_some() || r.max.is_some() => {
+            let min = opt_i64(int_bound(&r.min, f64::ceil));
+            let max = opt_i64(int_bound(&r.max, f64::floor));
             let number = match field.ty {
-                FieldType::Int64 => quote! { #v.get() as f64 },
-                _ => quote! { *#v as f64 },
+                FieldType::Int64 => quote! { #v.get() },
+                _ => quote! { *#v },
             };
-            checks.push(quote! { feishu_runtime::validate::range(#name, #number, #min, #max)?; });
+            checks
+                .push(quote! { feishu_runtime::validate::int_range(#name, #number, #min, #max)?; });
         }
         FieldType::Array => {
             if r.min_items.is_some() || r.max_items.is_some() {
@@ -187,11 +224,19 @@ pub fn value_checks(field: &Field, nested_validates: bool, v: TokenStream) -> Op
                 );
             }
             if let Some(mut element) = element_of(field) {
-                element.name = format!("{name}[]");
+                // An item is checked by itself (the empty name); `each` and `within` put
+                // its index and the array's name in front.
+                element.name = String::new();
                 if let Some(check) = value_checks(&element, nested_validates, quote! { item }) {
-                    checks.push(quote! { for item in #v { #check } });
+                    checks.push(quote! {
+                        feishu_runtime::validate::each(#v, |item| { #check Ok(()) })
+                            .map_err(|e| e.within(#name))?;
+                    });
                 }
             }
+        }
+        FieldType::Object if nested_validates && name.is_empty() => {
+            checks.push(quote! { #v.validate()?; });
         }
         FieldType::Object if nested_validates => {
             checks.push(quote! { #v.validate().map_err(|e| e.within(#name))?; });
@@ -199,6 +244,16 @@ pub fn value_checks(field: &Field, nested_validates: bool, v: TokenStream) -> Op
         _ => {}
     }
     (!checks.is_empty()).then(|| quote! { #( #checks )* })
+}
+
+/// An integer field's bound as an integer: a fractional bound is rounded inwards
+/// (`round`: `ceil` for a minimum, `floor` for a maximum), so the same integers pass.
+fn int_bound(bound: &Option<serde_json::Number>, round: fn(f64) -> f64) -> Option<i64> {
+    let bound = bound.as_ref()?;
+    // `as` saturates: a bound beyond i64 allows every i64 on that side.
+    bound
+        .as_i64()
+        .or_else(|| bound.as_f64().map(|x| round(x) as i64))
 }
 
 /// Numbers in replies also decode from strings (`"42"`) and `""`, which Feishu sends

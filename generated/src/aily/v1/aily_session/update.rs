@@ -32,13 +32,20 @@ impl UpdateRequest {
             },
         }
     }
+
+    /// Checks the rules the documentation states, as the call does before sending.
+    ///
+    /// The same as [`runtime::Endpoint::validate`](crate::runtime::Endpoint::validate), without importing the trait.
+    pub fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
+        self.body.validate().map_err(|e| e.within("body"))?;
+        Ok(())
+    }
 }
 
 impl feishu_runtime::Endpoint for UpdateRequest {
     type Response = UpdateResponse;
     fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
-        self.body.validate()?;
-        Ok(())
+        UpdateRequest::validate(self)
     }
 
     fn into_api_request(self) -> feishu_runtime::Result<feishu_runtime::ApiRequest> {

@@ -69,20 +69,27 @@ impl ListRequest {
             },
         }
     }
+
+    /// Checks the rules the documentation states, as the call does before sending.
+    ///
+    /// The same as [`runtime::Endpoint::validate`](crate::runtime::Endpoint::validate), without importing the trait.
+    pub fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
+        if let Some(v) = &self.page_size {
+            feishu_runtime::validate::int_range(
+                "query.page_size",
+                *v,
+                Some(1),
+                Some(100),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl feishu_runtime::Endpoint for ListRequest {
     type Response = ListResponse;
     fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
-        if let Some(v) = &self.page_size {
-            feishu_runtime::validate::range(
-                "page_size",
-                *v as f64,
-                Some(1.0),
-                Some(100.0),
-            )?;
-        }
-        Ok(())
+        ListRequest::validate(self)
     }
 
     fn into_api_request(self) -> feishu_runtime::Result<feishu_runtime::ApiRequest> {
@@ -336,8 +343,8 @@ impl From<String> for ChatStatus {
     }
 }
 
-impl Default for ChatStatus {
-    fn default() -> Self {
+impl feishu_runtime::object::Placeholder for ChatStatus {
+    fn placeholder() -> Self {
         Self::from("")
     }
 }
@@ -404,8 +411,8 @@ impl From<String> for UserIdType {
     }
 }
 
-impl Default for UserIdType {
-    fn default() -> Self {
+impl feishu_runtime::object::Placeholder for UserIdType {
+    fn placeholder() -> Self {
         Self::from("")
     }
 }
@@ -468,8 +475,8 @@ impl From<String> for SortType {
     }
 }
 
-impl Default for SortType {
-    fn default() -> Self {
+impl feishu_runtime::object::Placeholder for SortType {
+    fn placeholder() -> Self {
         Self::from("")
     }
 }

@@ -36,13 +36,20 @@ impl CreateRequest {
             },
         }
     }
+
+    /// Checks the rules the documentation states, as the call does before sending.
+    ///
+    /// The same as [`runtime::Endpoint::validate`](crate::runtime::Endpoint::validate), without importing the trait.
+    pub fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
+        self.body.validate().map_err(|e| e.within("body"))?;
+        Ok(())
+    }
 }
 
 impl feishu_runtime::Endpoint for CreateRequest {
     type Response = CreateResponse;
     fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
-        self.body.validate()?;
-        Ok(())
+        CreateRequest::validate(self)
     }
 
     fn into_api_request(self) -> feishu_runtime::Result<feishu_runtime::ApiRequest> {
@@ -188,8 +195,8 @@ impl From<String> for FileType {
     }
 }
 
-impl Default for FileType {
-    fn default() -> Self {
+impl feishu_runtime::object::Placeholder for FileType {
+    fn placeholder() -> Self {
         Self::from("")
     }
 }
