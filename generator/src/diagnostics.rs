@@ -46,6 +46,9 @@ pub enum Kind {
     ExampleOnlyField,
     /// A `…_access_token` whose kind is not `tenant`, `user` or `app`; it is left out.
     UnknownToken,
+    /// An array whose element type the page never gives (`undefined[]`, no example value,
+    /// description silent); its elements stay `any`.
+    UntypedElement,
 }
 
 impl Kind {
@@ -66,6 +69,7 @@ impl Kind {
             Kind::TooDeep => "too-deep",
             Kind::ExampleOnlyField => "example-only-field",
             Kind::UnknownToken => "unknown-token",
+            Kind::UntypedElement => "untyped-element",
         }
     }
 }

@@ -33,12 +33,16 @@ const MARKERS: &[(&str, Part)] = &[
     ("示例", Part::Example),
     ("默认值", Part::Default),
     ("可选值有", Part::Enum),
+    ("可能值有", Part::Enum),
+    ("可选值", Part::Enum),
+    ("枚举值有", Part::Enum),
     ("数据校验规则", Part::Rules),
     ("Example value", Part::Example),
     ("Example", Part::Example),
     ("Default value", Part::Default),
     ("Optional values are", Part::Enum),
     ("Optional values", Part::Enum),
+    ("Possible values are", Part::Enum),
     ("Data validation rules", Part::Rules),
 ];
 
@@ -73,6 +77,12 @@ pub fn read_cell(text: &str) -> CellFacts {
         if segment.is_empty() {
             continue;
         }
+        // `状态，可能值有：` in running text: the list that follows is the field's values.
+        if let Some(before) = plain_list_start(segment) {
+            part = Part::Enum;
+            description.extend(non_empty_str(before));
+            continue;
+        }
         match part {
             // Another bold label (`**注意**：`) ends the rules.
             Part::Rules if !is_bold_label(segment) => rules.push(segment),
@@ -90,6 +100,48 @@ pub fn read_cell(text: &str) -> CellFacts {
     facts.description = non_empty(&description.join("\n"));
     facts.rules = non_empty(&rules.join("\n"));
     facts
+}
+
+/// The wordings that introduce a value list in running text rather than as a bold label.
+pub const VALUE_LIST_WORDINGS: &[&str] = &[
+    "可选值有",
+    "可能值有",
+    "可选值如下",
+    "可选值",
+    "取值范围如下",
+    "枚举值有",
+    "枚举值如下",
+    "Optional values are",
+    "Possible values are",
+];
+
+/// A segment that ends by introducing a list (`群发言模式，可能值有：`): the text before
+/// the wording, which stays description. `取值范围如下。该参数支持设置多个类型值，…：`
+/// keeps the words after the wording too.
+fn plain_list_start(segment: &str) -> Option<&str> {
+    // `成员类型, 可选值` with no colon: only when the wording ends the segment.
+    let (body, colon) = match segment.strip_suffix(['：', ':']) {
+        Some(body) => (body, true),
+        None => (segment, false),
+    };
+    // The last wording counts (`可选值如下所示。了解更多…。可选值：`); the longest where two
+    // start at the same place.
+    let (at, wording) = VALUE_LIST_WORDINGS
+        .iter()
+        .filter_map(|wording| Some((body.rfind(wording)?, wording.len())))
+        .max()?;
+    let after = body[at + wording..].trim();
+    let before = body[..at].trim_end_matches(['，', ',', '。', ' ']);
+    match (after.is_empty(), colon) {
+        (true, _) => Some(before),
+        (false, true) => Some(segment),
+        (false, false) => None,
+    }
+}
+
+fn non_empty_str(text: &str) -> Option<&str> {
+    let text = text.trim();
+    (!text.is_empty()).then_some(text)
 }
 
 /// `- x`, `* x`, `1. x`, or `x：description` (a value with its meaning).
@@ -610,6 +662,45 @@ mod tests {
             facts.description.as_deref(),
             Some("用户类型。\n**说明**：目前仅支持取值 1，表示用户。")
         );
+    }
+
+    #[test]
+    fn value_lists_in_running_text() {
+        let values = |facts: &CellFacts| -> Vec<String> {
+            facts.enum_values.iter().map(|(v, _)| v.clone()).collect()
+        };
+        // The wording ends a sentence; the text before it stays the description.
+        let facts =
+            read_cell("群发言模式，可能值有：\n- only_owner：仅群主\n- all_members：所有人");
+        assert_eq!(values(&facts), ["only_owner", "all_members"]);
+        assert_eq!(facts.description.as_deref(), Some("群发言模式"));
+        // Bold with the colon inside, and no colon at all.
+        let facts = read_cell("是否删除。\n**可能值有：**\n- true：是\n- false：否");
+        assert_eq!(values(&facts), ["true", "false"]);
+        assert_eq!(facts.description.as_deref(), Some("是否删除。"));
+        let facts = read_cell("成员类型, 可选值\n* user\n* app\n**示例值**：\"user\"");
+        assert_eq!(values(&facts), ["user", "app"]);
+        assert_eq!(facts.description.as_deref(), Some("成员类型"));
+        // The last wording of the sentence counts; words after a wording stay.
+        let facts = read_cell(
+            "用户 ID 类型。可选值如下所示。了解更多，参考[概述](/x)。可选值：\n- `open_id`：应用内身份",
+        );
+        assert_eq!(values(&facts), ["open_id"]);
+        assert_eq!(
+            facts.description.as_deref(),
+            Some("用户 ID 类型。可选值如下所示。了解更多，参考[概述](/x)")
+        );
+        let facts = read_cell(
+            "类型。取值范围如下。可设置多个，用 `,` 分隔：<br><br>- 1：正式员工<br>- 2：实习生",
+        );
+        assert_eq!(values(&facts), ["1", "2"]);
+        assert_eq!(
+            facts.description.as_deref(),
+            Some("类型。取值范围如下。可设置多个，用 `,` 分隔：")
+        );
+        // A wording inside a sentence that does not end there starts no list.
+        let facts = read_cell("可选值有 classic、minimal 两种\n- 注意事项");
+        assert!(facts.enum_values.is_empty());
     }
 
     #[test]
