@@ -1,8 +1,11 @@
 //! Element types of arrays whose type cell lost them (the pipe rendering's `undefined[]`,
 //! a bare `array` in its type notes). The request example decides first (see
 //! [`super::infer::fill_from_example`]); what it leaves open is taken from the field's own
-//! `**示例**`, then from its description. When nothing on the page says, the elements
-//! stay `any` and a warning names the field.
+//! `**示例**`, then from its description, then from a same-named array in the page's
+//! examples. When nothing on the page says, the elements stay `any` and a warning names
+//! the field.
+
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
@@ -17,29 +20,66 @@ pub fn infer_elements(
     fields: &mut [Field],
     prefix: &str,
     line: usize,
+    elsewhere: &ArraysByName,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     for field in fields {
         let path = format!("{prefix}.{}", field.name);
         if has_open_element(field) {
-            match element_type(field) {
+            let named = elsewhere.get(&field.name).copied().flatten();
+            match element_type(field).or(named) {
                 Some(ty) => set_element(field, ty),
                 None => diagnostics.push(Diagnostic::warning(
                     line,
                     Kind::UntypedElement,
                     format!(
-                        "field `{path}`: nothing on the page gives its element type (the request \
-                         example does not type it, no `**示例**`, nothing in the description); \
-                         elements read as `any`"
+                        "field `{path}`: nothing on the page gives its element type (no value in \
+                         the examples, no `**示例**`, nothing in the description); elements \
+                         read as `any`"
                     ),
                 )),
             }
         }
-        infer_elements(&mut field.fields, &path, line, diagnostics);
+        infer_elements(&mut field.fields, &path, line, elsewhere, diagnostics);
         if let Some(items) = field.items.as_deref_mut() {
-            infer_elements(&mut items.fields, &format!("{path}[]"), line, diagnostics);
+            let path = format!("{path}[]");
+            infer_elements(&mut items.fields, &path, line, elsewhere, diagnostics);
         }
     }
+}
+
+/// Element types of the non-empty scalar arrays in a page's examples, by key; `None`
+/// where two arrays of one name disagree.
+pub type ArraysByName = BTreeMap<String, Option<FieldType>>;
+
+/// Every key of the examples whose value is a non-empty array of one scalar type: the
+/// request example may show a model in one place and not another (`column_width` in one
+/// table block), the response example the same model again.
+pub fn arrays_by_name<'a>(examples: impl IntoIterator<Item = &'a Value>) -> ArraysByName {
+    fn walk(value: &Value, out: &mut ArraysByName) {
+        match value {
+            Value::Object(object) => {
+                for (key, value) in object {
+                    if let Value::Array(elements) = value
+                        && let Some(ty) = common_scalar(elements)
+                    {
+                        let seen = out.entry(key.clone()).or_insert(Some(ty));
+                        if *seen != Some(ty) {
+                            *seen = None;
+                        }
+                    }
+                    walk(value, out);
+                }
+            }
+            Value::Array(elements) => elements.iter().for_each(|e| walk(e, out)),
+            _ => {}
+        }
+    }
+    let mut out = ArraysByName::new();
+    for example in examples {
+        walk(example, &mut out);
+    }
+    out
 }
 
 /// An array whose elements are `any` and have no fields: the type cell did not say.
@@ -267,6 +307,23 @@ mod tests {
     }
 
     #[test]
+    fn a_same_named_array_elsewhere_types_the_elements() {
+        // `widths` shows integers in the example; `ids` strings once and numbers once, so
+        // it says nothing; an empty array says nothing either.
+        let spec = page(
+            "| widths | undefined[] | 否 | 宽度 |\n\
+             | ids | undefined[] | 否 | 编号 |\n\
+             | marks | undefined[] | 否 | 标记 |",
+            "| note | string | 否 | 备注 |",
+            r#"{"note": "x", "table": {"widths": [1, 2], "ids": ["a"]}, "other": {"ids": [3]}, "marks": []}"#,
+        );
+        assert_eq!(element(&spec, "widths"), FieldType::Int);
+        assert_eq!(element(&spec, "ids"), FieldType::Any);
+        assert_eq!(element(&spec, "marks"), FieldType::Any);
+        assert_eq!(untyped(&spec).len(), 2, "{:?}", spec.diagnostics);
+    }
+
+    #[test]
     fn nothing_said_keeps_any_with_a_warning() {
         let spec = page(
             "| lock_status | undefined[] | 否 | 锁定状态 |",
@@ -285,12 +342,12 @@ mod tests {
         assert_eq!(
             untyped(&spec),
             [
-                "field `query.lock_status`: nothing on the page gives its element type (the \
-                 request example does not type it, no `**示例**`, nothing in the description); \
-                 elements read as `any`",
-                "field `body.marks`: nothing on the page gives its element type (the request \
-                 example does not type it, no `**示例**`, nothing in the description); \
-                 elements read as `any`",
+                "field `query.lock_status`: nothing on the page gives its element type (no \
+                 value in the examples, no `**示例**`, nothing in the description); elements \
+                 read as `any`",
+                "field `body.marks`: nothing on the page gives its element type (no value in \
+                 the examples, no `**示例**`, nothing in the description); elements read as \
+                 `any`",
             ]
         );
     }

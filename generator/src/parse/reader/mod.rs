@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use super::blocks::{Block, Table};
 use super::contradict::clashes;
-use super::elements::infer_elements;
+use super::elements::{arrays_by_name, infer_elements};
 use super::infer::fields_from_example;
 use super::json::{Example as JsonExample, parse_example, starts_like_json};
 use super::type_notes::TypeNotes;
@@ -395,14 +395,18 @@ fn finish(source: &str, mut page: Page, basics_line: usize) -> Outcome {
 /// own cell (see [`infer_elements`]).
 fn open_elements(page: &mut Page) {
     let (query_line, body_line) = page.table_lines;
+    let examples = [&page.request_example, &page.response_example];
+    let elsewhere = arrays_by_name(examples.into_iter().flatten());
+    let diagnostics = &mut page.diagnostics;
     infer_elements(
         &mut page.query_params,
         "query",
         query_line,
-        &mut page.diagnostics,
+        &elsewhere,
+        diagnostics,
     );
     if let Some(body) = page.body.as_mut() {
-        infer_elements(body, "body", body_line, &mut page.diagnostics);
+        infer_elements(body, "body", body_line, &elsewhere, diagnostics);
     }
 }
 
