@@ -48,6 +48,9 @@ pub enum Kind {
     UnknownToken,
     /// A link whose target no page fact places on the documentation site; its text is kept.
     UnresolvedLink,
+    /// An array whose element type the page never gives (`undefined[]`, no example value,
+    /// description silent); its elements stay `any`.
+    UntypedElement,
 }
 
 impl Kind {
@@ -69,6 +72,7 @@ impl Kind {
             Kind::ExampleOnlyField => "example-only-field",
             Kind::UnknownToken => "unknown-token",
             Kind::UnresolvedLink => "unresolved-link",
+            Kind::UntypedElement => "untyped-element",
         }
     }
 }

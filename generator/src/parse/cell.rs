@@ -33,12 +33,16 @@ const MARKERS: &[(&str, Part)] = &[
     ("示例", Part::Example),
     ("默认值", Part::Default),
     ("可选值有", Part::Enum),
+    ("可能值有", Part::Enum),
+    ("可选值", Part::Enum),
+    ("枚举值有", Part::Enum),
     ("数据校验规则", Part::Rules),
     ("Example value", Part::Example),
     ("Example", Part::Example),
     ("Default value", Part::Default),
     ("Optional values are", Part::Enum),
     ("Optional values", Part::Enum),
+    ("Possible values are", Part::Enum),
     ("Data validation rules", Part::Rules),
 ];
 
@@ -57,10 +61,14 @@ pub fn read_cell(text: &str) -> CellFacts {
     let mut description: Vec<&str> = Vec::new();
     let mut rules: Vec<&str> = Vec::new();
     let mut part = Part::Description;
+    // How far the current value list's items are indented.
+    let mut list_indent = None;
 
-    for segment in normalized.split("<br>").map(str::trim) {
+    for raw in normalized.split("<br>") {
+        let segment = raw.trim();
         if let Some((marker, rest)) = marker(segment) {
             part = marker;
+            list_indent = None;
             match marker {
                 Part::Example => facts.example = non_empty(rest),
                 Part::Default => facts.default = non_empty(rest),
@@ -73,11 +81,23 @@ pub fn read_cell(text: &str) -> CellFacts {
         if segment.is_empty() {
             continue;
         }
+        // `状态，可能值有：` in running text: the list that follows is the field's values.
+        if let Some(before) = plain_list_start(segment) {
+            part = Part::Enum;
+            list_indent = None;
+            description.extend(non_empty_str(before));
+            continue;
+        }
+        let indent = raw.len() - raw.trim_start().len();
+        if part == Part::Enum && sub_item(&mut facts.enum_values, list_indent, indent, segment) {
+            continue;
+        }
         match part {
             // Another bold label (`**注意**：`) ends the rules.
             Part::Rules if !is_bold_label(segment) => rules.push(segment),
             // So does a bold label under a list (`**说明**：…`, `**字段权限要求**：`).
             Part::Enum if is_list_item(segment) && !is_bold_label(segment) => {
+                list_indent.get_or_insert(indent);
                 facts.enum_values.push(enum_item(segment))
             }
             _ => {
@@ -90,6 +110,74 @@ pub fn read_cell(text: &str) -> CellFacts {
     facts.description = non_empty(&description.join("\n"));
     facts.rules = non_empty(&rules.join("\n"));
     facts
+}
+
+/// `    - 获取应用 OpenID…` indented deeper than the list's items: more about the last value,
+/// not another one. True when the segment was taken so.
+fn sub_item(
+    values: &mut [(String, Option<String>)],
+    list_indent: Option<usize>,
+    indent: usize,
+    segment: &str,
+) -> bool {
+    let Some(last) = values
+        .last_mut()
+        .filter(|_| list_indent.is_some_and(|i| indent > i))
+    else {
+        return false;
+    };
+    let note = segment.trim_start_matches(['-', '*']).trim();
+    last.1 = Some(match last.1.take() {
+        Some(text) => format!("{text}\n{note}"),
+        None => note.to_string(),
+    });
+    true
+}
+
+/// The wordings that introduce a value list in running text rather than as a bold label.
+pub const VALUE_LIST_WORDINGS: &[&str] = &[
+    "可选值有",
+    "可能值有",
+    "可选值如下",
+    "可选值",
+    "取值范围如下",
+    "枚举值有",
+    "枚举值如下",
+    "Optional values are",
+    "Possible values are",
+];
+
+/// A segment that ends by introducing a list (`群发言模式，可能值有：`): the text before
+/// the wording, which stays description. `取值范围如下。该参数支持设置多个类型值，…：`
+/// keeps the words after the wording too.
+fn plain_list_start(segment: &str) -> Option<&str> {
+    // A list item (`- left_type  int  可选值有：`) describes something else's values.
+    if segment.starts_with(['-', '*']) || numbered(segment).is_some() {
+        return None;
+    }
+    // `成员类型, 可选值` with no colon: only when the wording ends the segment.
+    let (body, colon) = match segment.strip_suffix(['：', ':']) {
+        Some(body) => (body, true),
+        None => (segment, false),
+    };
+    // The last wording counts (`可选值如下所示。了解更多…。可选值：`); the longest where two
+    // start at the same place.
+    let (at, wording) = VALUE_LIST_WORDINGS
+        .iter()
+        .filter_map(|wording| Some((body.rfind(wording)?, wording.len())))
+        .max()?;
+    let after = body[at + wording..].trim();
+    let before = body[..at].trim_end_matches(['，', ',', '。', ' ']);
+    match (after.is_empty(), colon) {
+        (true, _) => Some(before),
+        (false, true) => Some(segment),
+        (false, false) => None,
+    }
+}
+
+fn non_empty_str(text: &str) -> Option<&str> {
+    let text = text.trim();
+    (!text.is_empty()).then_some(text)
 }
 
 /// `- x`, `* x`, `1. x`, or `x：description` (a value with its meaning).
@@ -149,6 +237,15 @@ fn enum_item(segment: &str) -> (String, Option<String>) {
         Some(rest) if !rest.starts_with(|c: char| c.is_ascii_digit()) => rest.trim(),
         _ => item,
     };
+    // `` `yyyy/MM/dd HH:mm`：… ``: a ticked value ends at its tick, colons and all.
+    let ticked = item
+        .strip_prefix('`')
+        .and_then(|rest| rest.split_once('`'))
+        .filter(|(value, _)| !value.is_empty());
+    if let Some((value, rest)) = ticked {
+        let description = rest.trim_start().trim_start_matches(['：', ':']);
+        return (value.to_string(), non_empty(description));
+    }
     let (value, description) = match item.split_once(['：', ':']) {
         Some((value, description)) => (value, non_empty(description)),
         // `0 无`: a number, then its meaning.
@@ -610,6 +707,65 @@ mod tests {
             facts.description.as_deref(),
             Some("用户类型。\n**说明**：目前仅支持取值 1，表示用户。")
         );
+    }
+
+    #[test]
+    fn value_lists_in_running_text() {
+        let values = |facts: &CellFacts| -> Vec<String> {
+            facts.enum_values.iter().map(|(v, _)| v.clone()).collect()
+        };
+        // The wording ends a sentence; the text before it stays the description.
+        let facts =
+            read_cell("群发言模式，可能值有：\n- only_owner：仅群主\n- all_members：所有人");
+        assert_eq!(values(&facts), ["only_owner", "all_members"]);
+        assert_eq!(facts.description.as_deref(), Some("群发言模式"));
+        // Bold with the colon inside, and no colon at all.
+        let facts = read_cell("是否删除。\n**可能值有：**\n- true：是\n- false：否");
+        assert_eq!(values(&facts), ["true", "false"]);
+        assert_eq!(facts.description.as_deref(), Some("是否删除。"));
+        let facts = read_cell("成员类型, 可选值\n* user\n* app\n**示例值**：\"user\"");
+        assert_eq!(values(&facts), ["user", "app"]);
+        assert_eq!(facts.description.as_deref(), Some("成员类型"));
+        // The last wording of the sentence counts; words after a wording stay.
+        let facts = read_cell(
+            "用户 ID 类型。可选值如下所示。了解更多，参考[概述](/x)。可选值：\n- `open_id`：应用内身份",
+        );
+        assert_eq!(values(&facts), ["open_id"]);
+        assert_eq!(
+            facts.description.as_deref(),
+            Some("用户 ID 类型。可选值如下所示。了解更多，参考[概述](/x)")
+        );
+        let facts = read_cell(
+            "类型。取值范围如下。可设置多个，用 `,` 分隔：<br><br>- 1：正式员工<br>- 2：实习生",
+        );
+        assert_eq!(values(&facts), ["1", "2"]);
+        assert_eq!(
+            facts.description.as_deref(),
+            Some("类型。取值范围如下。可设置多个，用 `,` 分隔：")
+        );
+        // Indented items under a value say more about it; a ticked value keeps its colons.
+        let facts = read_cell(
+            "类型<br>**可选值**:<br>- openid: 开放平台 Open ID<br>    - 获取应用 OpenID<br>- `HH:mm`：时分",
+        );
+        assert_eq!(
+            facts.enum_values,
+            [
+                (
+                    "openid".to_string(),
+                    Some("开放平台 Open ID\n获取应用 OpenID".to_string())
+                ),
+                ("HH:mm".to_string(), Some("时分".to_string())),
+            ]
+        );
+        // A list indented as a whole is still one list.
+        let facts = read_cell("状态<br>    可选值有：<br>  - `0`：已开通<br>  - `1`：待确认");
+        assert_eq!(facts.enum_values.len(), 2);
+        // A list item ending in a wording lists another thing's values, not the field's.
+        let facts = read_cell("规则<br>- left_type  int  可选值有：<br>``1``：参保城市");
+        assert!(facts.enum_values.is_empty());
+        // A wording inside a sentence that does not end there starts no list.
+        let facts = read_cell("可选值有 classic、minimal 两种\n- 注意事项");
+        assert!(facts.enum_values.is_empty());
     }
 
     #[test]

@@ -185,7 +185,7 @@ fn fill_field(field: &mut Field, value: &Value) {
     }
 }
 
-fn type_of(value: &Value) -> Option<FieldType> {
+pub(crate) fn type_of(value: &Value) -> Option<FieldType> {
     Some(match value {
         Value::Null => return None,
         Value::Bool(_) => FieldType::Bool,
@@ -201,7 +201,7 @@ fn type_of(value: &Value) -> Option<FieldType> {
 }
 
 /// Two observed types for one field: numbers widen, anything else becomes `any`.
-fn widen(a: FieldType, b: FieldType) -> FieldType {
+pub(crate) fn widen(a: FieldType, b: FieldType) -> FieldType {
     use FieldType::*;
     match (a, b) {
         (Int, Int64) | (Int64, Int) => Int64,

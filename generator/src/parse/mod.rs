@@ -11,6 +11,7 @@
 pub mod blocks;
 pub mod cell;
 pub mod contradict;
+pub mod elements;
 pub mod html;
 pub mod infer;
 pub mod json;

@@ -20,6 +20,7 @@ use serde_json::Value;
 
 use super::blocks::{Block, Table};
 use super::contradict::clashes;
+use super::elements::{arrays_by_name, infer_elements};
 use super::infer::fields_from_example;
 use super::json::{Example as JsonExample, parse_example, starts_like_json};
 use super::sdk;
@@ -110,6 +111,8 @@ struct Page {
     response_example: Option<Value>,
     /// First lines of the request and response examples, for diagnostics about them.
     example_lines: (usize, usize),
+    /// First lines of the query and body tables, for diagnostics about their fields.
+    table_lines: (usize, usize),
     /// The response section says the reply is a file's bytes (`返回文件二进制流`).
     binary_response: bool,
     errors: Vec<ErrorCode>,
@@ -208,6 +211,7 @@ fn read_section_table(section: Section, table: &Table, info: &PageInfo, page: &m
             page.path_params = read_fields(table, Required::Always, info, diagnostics)
         }
         Section::QueryParams => {
+            page.table_lines.0 = table.line;
             page.query_params
                 .extend(read_fields(table, Required::Column, info, diagnostics))
         }
@@ -229,6 +233,7 @@ fn read_section_table(section: Section, table: &Table, info: &PageInfo, page: &m
             }
         }
         Section::Body => {
+            page.table_lines.1 = table.line;
             let mut fields = read_fields(table, Required::Column, info, diagnostics);
             noted_objects(table, &mut fields, &info.type_notes);
             page.body.get_or_insert_with(Vec::new).extend(fields);
@@ -342,6 +347,7 @@ fn finish(source: &str, mut page: Page, basics_line: usize) -> Read {
     {
         super::infer::fill_from_example(fields, example);
     }
+    open_elements(&mut page);
     let response = build_response(
         page.response_fields,
         page.response_example,
@@ -370,6 +376,25 @@ fn finish(source: &str, mut page: Page, basics_line: usize) -> Read {
         basics_line,
         diagnostics: page.diagnostics,
     }))
+}
+
+/// Arrays the tables and the example leave untyped take their element type from their
+/// own cell (see [`infer_elements`]).
+fn open_elements(page: &mut Page) {
+    let (query_line, body_line) = page.table_lines;
+    let examples = [&page.request_example, &page.response_example];
+    let elsewhere = arrays_by_name(examples.into_iter().flatten());
+    let diagnostics = &mut page.diagnostics;
+    infer_elements(
+        &mut page.query_params,
+        "query",
+        query_line,
+        &elsewhere,
+        diagnostics,
+    );
+    if let Some(body) = page.body.as_mut() {
+        infer_elements(body, "body", body_line, &elsewhere, diagnostics);
+    }
 }
 
 /// The id the API explorer link or an SDK sample gives, else one derived from the path
