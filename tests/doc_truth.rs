@@ -1,5 +1,5 @@
 //! What a generated endpoint file's docs claim, next to what its code does (issue 16,
-//! point 5): the request's doc says it is checked only when `Endpoint::validate` checks
+//! point 5): the request's doc says it is checked only when its `validate` checks
 //! something, error constants have names, and doc links name paths a user can write.
 
 #![allow(dead_code)]
@@ -15,7 +15,7 @@ pub struct DocFacts {
     pub request: Option<String>,
     /// Its doc makes [`CLAIM`].
     pub claims_checks: bool,
-    /// Its `Endpoint` impl has a `validate`.
+    /// Its own `validate` checks something (it has more than its closing `Ok(())`).
     pub validates: bool,
     /// The constants of `mod errors`.
     pub error_names: Vec<String>,
@@ -33,10 +33,6 @@ pub fn facts(text: &str) -> DocFacts {
                 if let syn::Type::Path(ty) = &*block.self_ty {
                     facts.request = ty.path.segments.last().map(|s| s.ident.to_string());
                 }
-                facts.validates = block
-                    .items
-                    .iter()
-                    .any(|i| matches!(i, ImplItem::Fn(f) if f.sig.ident == "validate"));
             }
             Item::Mod(m) if m.ident == "errors" => {
                 let items = m.content.as_ref().map(|(_, items)| items.as_slice());
@@ -50,6 +46,14 @@ pub fn facts(text: &str) -> DocFacts {
         }
     }
     if let Some(request) = &facts.request {
+        facts.validates = file.items.iter().any(|item| match item {
+            Item::Impl(block) if block.trait_.is_none() && type_named(&block.self_ty, request) => {
+                block.items.iter().any(|i| {
+                    matches!(i, ImplItem::Fn(f) if f.sig.ident == "validate" && f.block.stmts.len() > 1)
+                })
+            }
+            _ => false,
+        });
         facts.claims_checks = file.items.iter().any(|item| {
             matches!(item, Item::Struct(s) if s.ident == request && doc_of(&s.attrs).contains(CLAIM))
         });
@@ -61,6 +65,10 @@ pub fn facts(text: &str) -> DocFacts {
         .map(str::to_string)
         .collect();
     facts
+}
+
+fn type_named(ty: &syn::Type, name: &str) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.is_ident(name))
 }
 
 fn is_endpoint_impl(block: &syn::ItemImpl) -> bool {

@@ -96,6 +96,13 @@ pub fn read_cell(text: &str) -> CellFacts {
             // Another bold label (`**注意**：`) ends the rules.
             Part::Rules if !is_bold_label(segment) => rules.push(segment),
             // So does a bold label under a list (`**说明**：…`, `**字段权限要求**：`).
+            // A link whose text broke the line (`…[如何获取用户 ID` / `](/ssl:ttdoc/…)`):
+            // the rest of the last value's meaning, not a value.
+            Part::Enum if segment.starts_with("](") && !facts.enum_values.is_empty() => {
+                if let Some((_, Some(text))) = facts.enum_values.last_mut() {
+                    text.push_str(segment);
+                }
+            }
             Part::Enum if is_list_item(segment) && !is_bold_label(segment) => {
                 list_indent.get_or_insert(indent);
                 facts.enum_values.push(enum_item(segment))
@@ -186,7 +193,11 @@ fn is_list_item(segment: &str) -> bool {
         || numbered(segment).is_some()
         || segment.split_once(['：', ':']).is_some_and(|(value, _)| {
             let value = value.trim().trim_matches('`');
-            !value.is_empty() && !value.contains(char::is_whitespace) && value.len() <= 64
+            // `详细见[列表](/ssl:ttdoc/…)`: prose with a link, split at the link's colon.
+            !value.is_empty()
+                && !value.contains(char::is_whitespace)
+                && !value.contains("](")
+                && value.len() <= 64
         })
 }
 
@@ -706,6 +717,35 @@ mod tests {
         assert_eq!(
             facts.description.as_deref(),
             Some("用户类型。\n**说明**：目前仅支持取值 1，表示用户。")
+        );
+    }
+
+    #[test]
+    fn a_link_in_a_value_list_is_never_a_value() {
+        let values =
+            |facts: &CellFacts| -> Vec<(String, Option<String>)> { facts.enum_values.clone() };
+        // The link text broke the line: its target belongs to the last value's meaning.
+        let facts = read_cell(
+            "**可选值有**：\n- open_id：参考[如何获取不同的用户 ID\n](/ssl:ttdoc/home/open-id)\n- user_id：用户 ID",
+        );
+        assert_eq!(
+            values(&facts),
+            [
+                (
+                    "open_id".to_string(),
+                    Some("参考[如何获取不同的用户 ID](/ssl:ttdoc/home/open-id)".to_string())
+                ),
+                ("user_id".to_string(), Some("用户 ID".to_string())),
+            ]
+        );
+        // Prose with a link after the list is description, not a value split at `ssl:`.
+        let facts = read_cell(
+            "**可选值有**：\n- \"code\"：编码\n详细见[获取自定义字段列表](/ssl:ttdoc/x/query) ,比如:\"a\"",
+        );
+        assert_eq!(values(&facts).len(), 1);
+        assert_eq!(
+            facts.description.as_deref(),
+            Some("详细见[获取自定义字段列表](/ssl:ttdoc/x/query) ,比如:\"a\"")
         );
     }
 
