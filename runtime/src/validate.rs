@@ -43,13 +43,7 @@ pub fn int_range(
     min: Option<i64>,
     max: Option<i64>,
 ) -> Result<(), ValidationError> {
-    if let Some(min) = min.filter(|&min| value < min) {
-        return fail(field, format!("{value} is below the minimum {min}"));
-    }
-    if let Some(max) = max.filter(|&max| value > max) {
-        return fail(field, format!("{value} is above the maximum {max}"));
-    }
-    Ok(())
+    bounded(field, value, min, max)
 }
 
 /// Range of a floating-point number, bounds included.
@@ -59,10 +53,19 @@ pub fn range(
     min: Option<f64>,
     max: Option<f64>,
 ) -> Result<(), ValidationError> {
-    if let Some(min) = min.filter(|&min| value < min) {
+    bounded(field, value, min, max)
+}
+
+fn bounded<T: PartialOrd + std::fmt::Display>(
+    field: &str,
+    value: T,
+    min: Option<T>,
+    max: Option<T>,
+) -> Result<(), ValidationError> {
+    if let Some(min) = min.filter(|min| value < *min) {
         return fail(field, format!("{value} is below the minimum {min}"));
     }
-    if let Some(max) = max.filter(|&max| value > max) {
+    if let Some(max) = max.filter(|max| value > *max) {
         return fail(field, format!("{value} is above the maximum {max}"));
     }
     Ok(())
