@@ -72,9 +72,18 @@ fn toml_string(text: &str) -> String {
     format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-/// Run cargo on one manifest; an error names the command when it fails.
+/// Run cargo on one manifest, from the package's own directory: run from inside another
+/// crate (CI packages the runtime from the whole-corpus crate's directory), cargo's check
+/// for uncommitted files reports that crate's `Cargo.toml` as a change of this package's.
+/// An error names the command when it fails.
 fn cargo(args: &[String], manifest: &Path) -> Result<(), Box<dyn Error>> {
-    let status = Command::new(env!("CARGO"))
+    // Absolute, since the command runs from another directory.
+    let manifest = &std::path::absolute(manifest)?;
+    let mut command = Command::new(env!("CARGO"));
+    if let Some(dir) = manifest.parent() {
+        command.current_dir(dir);
+    }
+    let status = command
         .args(args)
         .arg("--manifest-path")
         .arg(manifest)
