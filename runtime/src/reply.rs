@@ -4,6 +4,7 @@ use reqwest::header::HeaderMap;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::{ApiError, DocumentedError, Error, ErrorDetails, Result};
 
@@ -15,8 +16,10 @@ struct Envelope {
     code: i64,
     #[serde(default)]
     msg: String,
+    /// Kept as its JSON text and decoded straight into the caller's type: no
+    /// `serde_json::Value` tree built and thrown away on every call.
     #[serde(default)]
-    data: Option<Value>,
+    data: Option<Box<RawValue>>,
     #[serde(default)]
     error: Option<Value>,
 }
@@ -24,7 +27,8 @@ struct Envelope {
 /// A successful envelope: its `data`, kept with the body for error excerpts.
 #[derive(Debug)]
 pub(crate) struct Data {
-    pub data: Value,
+    /// The `data` member's JSON text (`{}` when the reply has none or `null`).
+    pub data: Box<RawValue>,
     pub body: Vec<u8>,
     pub log_id: Option<String>,
 }
@@ -32,12 +36,28 @@ pub(crate) struct Data {
 impl Data {
     /// Decode `data`; an error names the field that did not fit (`data.items[0].id`).
     pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<T> {
-        serde_path_to_error::deserialize(self.data).map_err(|err| Error::Decode {
-            message: format!("at `data.{}`: {}", err.path(), err.inner()),
+        let mut json = serde_json::Deserializer::from_str(self.data.get());
+        serde_path_to_error::deserialize(&mut json).map_err(|err| Error::Decode {
+            message: format!(
+                "at `data.{}`: {}",
+                err.path(),
+                without_position(err.inner())
+            ),
             log_id: self.log_id,
             body_excerpt: excerpt(&self.body),
         })
     }
+}
+
+/// An error's message without serde_json's ` at line 1 column 17`: the position is in
+/// `data`'s text, not the body's, and the path already says where.
+fn without_position(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    if err.line() == 0 {
+        return text;
+    }
+    let suffix = format!(" at line {} column {}", err.line(), err.column());
+    text.strip_suffix(&suffix).unwrap_or(&text).to_string()
 }
 
 pub(crate) fn log_id_of(headers: &HeaderMap) -> Option<String> {
@@ -93,8 +113,8 @@ pub(crate) fn open_envelope(
         .into());
     }
     let data = match envelope.data {
-        Some(Value::Null) | None => Value::Object(Default::default()),
-        Some(data) => data,
+        Some(data) if data.get() != "null" => data,
+        _ => RawValue::from_string("{}".to_string()).map_err(Error::Encode)?,
     };
     Ok(Data { data, body, log_id })
 }
@@ -127,6 +147,24 @@ mod tests {
 
     fn decode(status: u16, body: &[u8]) -> Result<Payload> {
         open_envelope(status, Some("L1".into()), body.to_vec(), DOCUMENTED)?.decode()
+    }
+
+    #[derive(Debug, Default, Deserialize, PartialEq)]
+    struct Empty {
+        #[serde(default)]
+        n: Option<i64>,
+    }
+
+    #[test]
+    fn missing_or_null_data_is_an_empty_object() {
+        for body in [
+            &br#"{"code":0,"msg":"ok"}"#[..],
+            br#"{"code":0,"msg":"ok","data": null }"#,
+        ] {
+            let data = open_envelope(200, None, body.to_vec(), DOCUMENTED).unwrap();
+            assert_eq!(data.data.get(), "{}");
+            assert_eq!(data.decode::<Empty>().unwrap(), Empty::default());
+        }
     }
 
     #[test]
