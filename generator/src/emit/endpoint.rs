@@ -89,6 +89,8 @@ pub fn module(spec: &Spec, types: &ModuleTypes) -> Result<TokenStream, EmitError
         }
         impl feishu_runtime::Endpoint for #request {
             type Response = #response_ty;
+
+            #[inline]
             fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
                 #request::validate(self)
             }
@@ -230,6 +232,7 @@ fn paging_impls(
     let item_ty = type_tokens(&types.element_type(items_field));
     Some(quote! {
         impl feishu_runtime::PageRequest for #request {
+            #[inline]
             fn set_page_token(&mut self, token: String) {
                 #store
             }
@@ -238,6 +241,7 @@ fn paging_impls(
         impl feishu_runtime::Page for #response {
             type Item = #item_ty;
 
+            #[inline]
             fn into_parts(self) -> (Vec<Self::Item>, bool, Option<String>) {
                 (self.#items.unwrap_or_default(), self.#has_more.unwrap_or(false), self.#next)
             }
@@ -568,6 +572,7 @@ fn request_validate(checks: &[TokenStream]) -> TokenStream {
     ));
     quote! {
         #doc
+        #[inline]
         pub fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
             #( #checks )*
             Ok(())
@@ -611,6 +616,7 @@ fn api_request(
         quote! { mut }
     };
     quote! {
+        #[inline]
         fn into_api_request(self) -> feishu_runtime::Result<feishu_runtime::ApiRequest> {
             let #mutable call = feishu_runtime::ApiRequest::new(feishu_runtime::Method::#method, #path)
                 .tokens(&[#( #tokens ),*])
@@ -764,6 +770,7 @@ pub fn client_method(spec: &Spec) -> TokenStream {
         ));
         quote! {
             #doc
+            #[inline]
             pub fn #stream(
                 &self,
                 request: #module::#request,
@@ -774,6 +781,7 @@ pub fn client_method(spec: &Spec) -> TokenStream {
     });
     quote! {
         #doc
+        #[inline]
         pub fn #method(&self, request: #module::#request) -> feishu_runtime::Call<'a, #module::#response> {
             self.core.call(request)
         }

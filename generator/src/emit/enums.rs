@@ -146,12 +146,14 @@ pub fn enum_items(name: &str, wire_name: &str, shape: &EnumShape) -> TokenStream
         #from
 
         impl feishu_runtime::object::Placeholder for #ty {
+            #[inline]
             fn placeholder() -> Self {
                 Self::from(#default_value)
             }
         }
 
         impl std::fmt::Display for #ty {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 #display
             }
@@ -194,6 +196,7 @@ fn string_wire(ty: &Ident, variants: &[Ident], values: &[(String, Option<String>
         copy: quote! {},
         unknown: quote! { String },
         accessor: quote! {
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     #( Self::#variants => #wire, )*
@@ -203,6 +206,7 @@ fn string_wire(ty: &Ident, variants: &[Ident], values: &[(String, Option<String>
         },
         from: quote! {
             impl From<&str> for #ty {
+                #[inline]
                 fn from(value: &str) -> Self {
                     match value {
                         #( #wire => Self::#variants, )*
@@ -212,6 +216,7 @@ fn string_wire(ty: &Ident, variants: &[Ident], values: &[(String, Option<String>
             }
 
             impl From<String> for #ty {
+                #[inline]
                 fn from(value: String) -> Self {
                     Self::from(value.as_str())
                 }
@@ -233,6 +238,7 @@ fn int_wire(ty: &Ident, variants: &[Ident], values: &[(i64, Option<String>)]) ->
         copy: quote! { Copy, },
         unknown: quote! { i64 },
         accessor: quote! {
+            #[inline]
             pub fn value(self) -> i64 {
                 match self {
                     #( Self::#variants => #wire, )*
@@ -242,6 +248,7 @@ fn int_wire(ty: &Ident, variants: &[Ident], values: &[(i64, Option<String>)]) ->
         },
         from: quote! {
             impl From<i64> for #ty {
+                #[inline]
                 fn from(value: i64) -> Self {
                     match value {
                         #( #wire => Self::#variants, )*

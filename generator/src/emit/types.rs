@@ -104,6 +104,7 @@ fn struct_items(facts: &StructFacts) -> TokenStream {
         quote! {
             impl #type_ident {
                 /// Checks the rules the documentation states for these fields.
+                #[inline]
                 pub fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
                     #( #checks )*
                     Ok(())
@@ -292,34 +293,7 @@ fn object_impls(ty: &Ident, members: &[Member]) -> TokenStream {
         .filter(|(_, m)| !m.optional)
         .map(|(i, _)| Literal::usize_unsuffixed(i))
         .collect();
-    let reads: Vec<TokenStream> = members
-        .iter()
-        .map(|m| {
-            let ident = &m.ident;
-            match &m.lenient {
-                Some(reader) => quote! { #reader(map, &mut self.#ident) },
-                None => quote! { feishu_runtime::object::read(map, &mut self.#ident) },
-            }
-        })
-        .collect();
-    let decode = match reads.as_slice() {
-        [] => quote! {
-            fn decode_member<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
-                Ok(())
-            }
-        },
-        reads => {
-            let indexes = (0..reads.len()).map(Literal::usize_unsuffixed);
-            quote! {
-                fn decode_member<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
-                    match index {
-                        #( #indexes => #reads, )*
-                        _ => Ok(()),
-                    }
-                }
-            }
-        }
-    };
+    let decode = decode_member(members);
     let writes: Vec<TokenStream> = members
         .iter()
         .map(|m| {
@@ -342,6 +316,7 @@ fn object_impls(ty: &Ident, members: &[Member]) -> TokenStream {
     };
     quote! {
         impl std::fmt::Debug for #ty {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 feishu_runtime::object::debug(self, f)
             }
@@ -361,6 +336,39 @@ fn object_impls(ty: &Ident, members: &[Member]) -> TokenStream {
 
         impl feishu_runtime::object::Object for #ty {
             #decode
+        }
+    }
+}
+
+/// `Object::decode_member`: the member at `index` of the names `Deserialize` passes, read
+/// into its field.
+fn decode_member(members: &[Member]) -> TokenStream {
+    let reads: Vec<TokenStream> = members
+        .iter()
+        .map(|m| {
+            let ident = &m.ident;
+            match &m.lenient {
+                Some(reader) => quote! { #reader(map, &mut self.#ident) },
+                None => quote! { feishu_runtime::object::read(map, &mut self.#ident) },
+            }
+        })
+        .collect();
+    match reads.as_slice() {
+        [] => quote! {
+            fn decode_member<'de, A: serde::de::MapAccess<'de>>(&mut self, _index: usize, _map: &mut A) -> Result<(), A::Error> {
+                Ok(())
+            }
+        },
+        reads => {
+            let indexes = (0..reads.len()).map(Literal::usize_unsuffixed);
+            quote! {
+                fn decode_member<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+                    match index {
+                        #( #indexes => #reads, )*
+                        _ => Ok(()),
+                    }
+                }
+            }
         }
     }
 }

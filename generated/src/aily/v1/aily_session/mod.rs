@@ -27,6 +27,7 @@ impl<'a> AilySession<'a> {
     /// Tokens: `tenant_access_token`, `user_access_token`.
     ///
     /// Scopes: `aily:session:write` (读写会话信息).
+    #[inline]
     pub fn update(
         &self,
         request: update::UpdateRequest,

@@ -36,6 +36,7 @@ impl UpdateRequest {
     /// Checks the rules the documentation states, as the call does before sending.
     ///
     /// The same as [`runtime::Endpoint::validate`](crate::runtime::Endpoint::validate), without importing the trait.
+    #[inline]
     pub fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
         self.body.validate().map_err(|e| e.within("body"))?;
         Ok(())
@@ -44,10 +45,12 @@ impl UpdateRequest {
 
 impl feishu_runtime::Endpoint for UpdateRequest {
     type Response = UpdateResponse;
+    #[inline]
     fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
         UpdateRequest::validate(self)
     }
 
+    #[inline]
     fn into_api_request(self) -> feishu_runtime::Result<feishu_runtime::ApiRequest> {
         let mut call = feishu_runtime::ApiRequest::new(
                 feishu_runtime::Method::Put,
@@ -113,6 +116,7 @@ pub struct UpdateRequestBody {
 
 impl UpdateRequestBody {
     /// Checks the rules the documentation states for these fields.
+    #[inline]
     pub fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
         if let Some(v) = &self.channel_context {
             feishu_runtime::validate::length("channel_context", v, Some(0), Some(255))?;
@@ -125,6 +129,7 @@ impl UpdateRequestBody {
 }
 
 impl std::fmt::Debug for UpdateRequestBody {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         feishu_runtime::object::debug(self, f)
     }
@@ -172,6 +177,7 @@ pub struct UpdateResponse {
 }
 
 impl std::fmt::Debug for UpdateResponse {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         feishu_runtime::object::debug(self, f)
     }
@@ -224,6 +230,7 @@ pub struct Session {
 }
 
 impl std::fmt::Debug for Session {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         feishu_runtime::object::debug(self, f)
     }

@@ -73,6 +73,7 @@ impl ListRequest {
     /// Checks the rules the documentation states, as the call does before sending.
     ///
     /// The same as [`runtime::Endpoint::validate`](crate::runtime::Endpoint::validate), without importing the trait.
+    #[inline]
     pub fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
         if let Some(v) = &self.page_size {
             feishu_runtime::validate::int_range(
@@ -88,10 +89,12 @@ impl ListRequest {
 
 impl feishu_runtime::Endpoint for ListRequest {
     type Response = ListResponse;
+    #[inline]
     fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
         ListRequest::validate(self)
     }
 
+    #[inline]
     fn into_api_request(self) -> feishu_runtime::Result<feishu_runtime::ApiRequest> {
         let mut call = feishu_runtime::ApiRequest::new(
                 feishu_runtime::Method::Get,
@@ -166,6 +169,7 @@ pub struct ListResponse {
 }
 
 impl std::fmt::Debug for ListResponse {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         feishu_runtime::object::debug(self, f)
     }
@@ -237,6 +241,7 @@ pub struct Item {
 }
 
 impl std::fmt::Debug for Item {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         feishu_runtime::object::debug(self, f)
     }
@@ -316,6 +321,7 @@ pub enum ChatStatus {
 
 impl ChatStatus {
     /// The value as it goes on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Normal => "normal",
@@ -327,6 +333,7 @@ impl ChatStatus {
 }
 
 impl From<&str> for ChatStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "normal" => Self::Normal,
@@ -338,18 +345,21 @@ impl From<&str> for ChatStatus {
 }
 
 impl From<String> for ChatStatus {
+    #[inline]
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
 
 impl feishu_runtime::object::Placeholder for ChatStatus {
+    #[inline]
     fn placeholder() -> Self {
         Self::from("")
     }
 }
 
 impl std::fmt::Display for ChatStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -384,6 +394,7 @@ pub enum UserIdType {
 
 impl UserIdType {
     /// The value as it goes on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -395,6 +406,7 @@ impl UserIdType {
 }
 
 impl From<&str> for UserIdType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -406,18 +418,21 @@ impl From<&str> for UserIdType {
 }
 
 impl From<String> for UserIdType {
+    #[inline]
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
 
 impl feishu_runtime::object::Placeholder for UserIdType {
+    #[inline]
     fn placeholder() -> Self {
         Self::from("")
     }
 }
 
 impl std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -450,6 +465,7 @@ pub enum SortType {
 
 impl SortType {
     /// The value as it goes on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ByCreateTimeAsc => "ByCreateTimeAsc",
@@ -460,6 +476,7 @@ impl SortType {
 }
 
 impl From<&str> for SortType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ByCreateTimeAsc" => Self::ByCreateTimeAsc,
@@ -470,18 +487,21 @@ impl From<&str> for SortType {
 }
 
 impl From<String> for SortType {
+    #[inline]
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
 
 impl feishu_runtime::object::Placeholder for SortType {
+    #[inline]
     fn placeholder() -> Self {
         Self::from("")
     }
 }
 
 impl std::fmt::Display for SortType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -502,6 +522,7 @@ impl<'de> serde::Deserialize<'de> for SortType {
 }
 
 impl feishu_runtime::PageRequest for ListRequest {
+    #[inline]
     fn set_page_token(&mut self, token: String) {
         self.page_token = Some(token);
     }
@@ -509,6 +530,7 @@ impl feishu_runtime::PageRequest for ListRequest {
 
 impl feishu_runtime::Page for ListResponse {
     type Item = Item;
+    #[inline]
     fn into_parts(self) -> (Vec<Self::Item>, bool, Option<String>) {
         (self.items.unwrap_or_default(), self.has_more.unwrap_or(false), self.page_token)
     }

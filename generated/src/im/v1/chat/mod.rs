@@ -29,6 +29,7 @@ impl<'a> Chat<'a> {
     /// Scopes: `im:chat:readonly` (获取群组信息).
     ///
     /// [`Self::list_stream`] gives every item across pages as one stream.
+    #[inline]
     pub fn list(
         &self,
         request: list::ListRequest,
@@ -37,6 +38,7 @@ impl<'a> Chat<'a> {
     }
 
     /// Every item of [`Self::list`] across all pages, fetched page by page as the stream is read. It starts at the request's page token (none: the first page) and ends after the last page or the first error; `.limit(n)` stops after `n` items.
+    #[inline]
     pub fn list_stream(
         &self,
         request: list::ListRequest,

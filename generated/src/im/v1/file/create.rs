@@ -40,6 +40,7 @@ impl CreateRequest {
     /// Checks the rules the documentation states, as the call does before sending.
     ///
     /// The same as [`runtime::Endpoint::validate`](crate::runtime::Endpoint::validate), without importing the trait.
+    #[inline]
     pub fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
         self.body.validate().map_err(|e| e.within("body"))?;
         Ok(())
@@ -48,10 +49,12 @@ impl CreateRequest {
 
 impl feishu_runtime::Endpoint for CreateRequest {
     type Response = CreateResponse;
+    #[inline]
     fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
         CreateRequest::validate(self)
     }
 
+    #[inline]
     fn into_api_request(self) -> feishu_runtime::Result<feishu_runtime::ApiRequest> {
         let mut call = feishu_runtime::ApiRequest::new(
                 feishu_runtime::Method::Post,
@@ -128,6 +131,7 @@ pub struct CreateRequestBody {
 
 impl CreateRequestBody {
     /// Checks the rules the documentation states for these fields.
+    #[inline]
     pub fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
         {
             let v = &self.file_name;
@@ -160,6 +164,7 @@ pub enum FileType {
 
 impl FileType {
     /// The value as it goes on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Opus => "opus",
@@ -175,6 +180,7 @@ impl FileType {
 }
 
 impl From<&str> for FileType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "opus" => Self::Opus,
@@ -190,18 +196,21 @@ impl From<&str> for FileType {
 }
 
 impl From<String> for FileType {
+    #[inline]
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
 
 impl feishu_runtime::object::Placeholder for FileType {
+    #[inline]
     fn placeholder() -> Self {
         Self::from("")
     }
 }
 
 impl std::fmt::Display for FileType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -229,6 +238,7 @@ pub struct CreateResponse {
 }
 
 impl std::fmt::Debug for CreateResponse {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         feishu_runtime::object::debug(self, f)
     }

@@ -33,6 +33,7 @@ impl GetRequest {
     /// Its page states no rules to check: always `Ok`.
     ///
     /// The same as [`runtime::Endpoint::validate`](crate::runtime::Endpoint::validate), without importing the trait.
+    #[inline]
     pub fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
         Ok(())
     }
@@ -40,10 +41,12 @@ impl GetRequest {
 
 impl feishu_runtime::Endpoint for GetRequest {
     type Response = feishu_runtime::Download;
+    #[inline]
     fn validate(&self) -> Result<(), feishu_runtime::ValidationError> {
         GetRequest::validate(self)
     }
 
+    #[inline]
     fn into_api_request(self) -> feishu_runtime::Result<feishu_runtime::ApiRequest> {
         let mut call = feishu_runtime::ApiRequest::new(
                 feishu_runtime::Method::Get,

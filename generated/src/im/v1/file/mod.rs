@@ -29,6 +29,7 @@ impl<'a> File<'a> {
     /// Tokens: `tenant_access_token`.
     ///
     /// Scopes: `im:resource` (获取与上传图片或文件资源).
+    #[inline]
     pub fn create(
         &self,
         request: create::CreateRequest,
