@@ -16,6 +16,8 @@ use std::time::Instant;
 
 use serde_json::Value;
 
+use crate::binaries::{self, Program};
+
 /// One build to time.
 struct Build {
     label: String,
@@ -56,8 +58,16 @@ pub fn run(options: &Options) -> Result<bool, Box<dyn Error>> {
     let (our_endpoints, our_lines, our_bytes) = our_size(&ours)?;
     let probe = openlark_probe(&work, &options.openlark)?;
     let mut builds = builds(options, &ours, &probe, our_endpoints)?;
-    let rows = time_builds(options, &mut builds, &work.join("target"))?;
+    let target = work.join("target");
+    let rows = time_builds(options, &mut builds, &target)?;
+    let programs = if options.release {
+        let programs = binaries::write_programs(&work, &ours, &options.openlark)?;
+        build_programs(&programs, &target, &work.join("bin"))?
+    } else {
+        Vec::new()
+    };
     print_table(&builds, &rows);
+    print_programs(&programs);
     println!(
         "Generation (parse + emit + format + write, in this process): {generation_s:.2} s for {our_endpoints} endpoints; \
          generated source {:.1} MB, {our_lines} lines.",
@@ -69,14 +79,14 @@ pub fn run(options: &Options) -> Result<bool, Box<dyn Error>> {
     Ok(true)
 }
 
-/// The four builds compared: one service of ours, all of ours, openlark as it comes and
-/// openlark with every feature.
+/// The builds compared: one service of ours, all of ours, openlark as it comes, openlark's
+/// smallest feature set that has `im`, and openlark with every feature.
 fn builds(
     options: &Options,
     ours: &Path,
     probe: &Path,
     our_endpoints: usize,
-) -> Result<[Build; 4], Box<dyn Error>> {
+) -> Result<[Build; 5], Box<dyn Error>> {
     Ok([
         Build {
             label: format!("feishu-api, `{}` only", options.service),
@@ -102,6 +112,17 @@ fn builds(
             label: format!("openlark {}, default features", options.openlark),
             dir: probe.to_path_buf(),
             args: vec![],
+            own: is_openlark,
+            endpoints: 0,
+            all_paths: None,
+        },
+        Build {
+            label: format!(
+                "openlark {}, `communication` (its smallest set with `im`)",
+                options.openlark
+            ),
+            dir: probe.to_path_buf(),
+            args: vec!["--features".into(), "communication".into()],
             own: is_openlark,
             endpoints: 0,
             all_paths: None,
@@ -188,6 +209,88 @@ fn print_table(builds: &[Build], rows: &[Row]) {
             );
         }
     }
+}
+
+/// What one program's release build cost, and its stripped size.
+struct Built {
+    label: String,
+    calls: usize,
+    timing: Timing,
+    stripped_bytes: u64,
+}
+
+/// Build each program for release (dependencies stay built; the program's own crate is
+/// compiled afresh), then strip a copy of its binary into `bin` and weigh it.
+fn build_programs(
+    programs: &[Program],
+    target: &Path,
+    bin: &Path,
+) -> Result<Vec<Built>, Box<dyn Error>> {
+    fs::create_dir_all(bin)?;
+    let mut out = Vec::new();
+    for program in programs {
+        let build = Build {
+            label: program.label.clone(),
+            dir: program.dir.clone(),
+            args: Vec::new(),
+            own: is_program,
+            endpoints: program.calls,
+            all_paths: None,
+        };
+        let timing = time_build(&build, "build", target)?;
+        let stripped = bin.join(program.name);
+        fs::copy(target.join("release").join(program.name), &stripped)?;
+        let status = Command::new("strip").arg(&stripped).status()?;
+        if !status.success() {
+            return Err(format!("`strip {}` failed", stripped.display()).into());
+        }
+        let stripped_bytes = fs::metadata(&stripped)?.len();
+        eprintln!(
+            "build {}: {:.1} s wall, {stripped_bytes} bytes stripped",
+            program.label, timing.wall_s
+        );
+        out.push(Built {
+            label: program.label.clone(),
+            calls: program.calls,
+            timing,
+            stripped_bytes,
+        });
+    }
+    Ok(out)
+}
+
+/// The programs' table: size, and the release build of the program's own crate (where the
+/// generated crate's calls are compiled, as they are `#[inline]`).
+fn print_programs(programs: &[Built]) {
+    let Some(plain) = programs.iter().find(|p| p.label.starts_with("plain")) else {
+        return;
+    };
+    println!();
+    println!(
+        "| program (`cargo build --release`, then `strip`) | endpoints called | stripped size (bytes) | size / plain reqwest | program crate build (s) | wall (s) |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    for p in programs {
+        println!(
+            "| {} | {} | {} | {:.2}x | {:.1} | {:.1} |",
+            p.label,
+            p.calls,
+            p.stripped_bytes,
+            p.stripped_bytes as f64 / plain.stripped_bytes.max(1) as f64,
+            p.timing.own_s,
+            p.timing.wall_s
+        );
+    }
+    println!();
+    println!(
+        "The seed programs call {} with tenant-token auth.",
+        binaries::seed_call()
+    );
+}
+
+/// A program `build-bench` writes (see `binaries`).
+fn is_program(name: &str) -> bool {
+    name.starts_with("seed-") || name.starts_with("full-")
 }
 
 /// The generated crate and the runtime it is built on.
@@ -299,7 +402,7 @@ fn openlark_probe(work: &Path, version: &str) -> Result<PathBuf, Box<dyn Error>>
         dir.join("Cargo.toml"),
         format!(
             "[package]\nname = \"openlark-probe\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-             [features]\nfull = [\"openlark/full\"]\n\n[dependencies]\nopenlark = \"={version}\"\n\n[workspace]\n"
+             [features]\nfull = [\"openlark/full\"]\ncommunication = [\"openlark/communication\"]\n\n[dependencies]\nopenlark = \"={version}\"\n\n[workspace]\n"
         ),
     )?;
     fs::write(dir.join("src/lib.rs"), "pub use open_lark;\n")?;

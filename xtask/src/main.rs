@@ -5,6 +5,7 @@
 
 mod bench;
 mod big_pages;
+mod binaries;
 mod build_bench;
 mod codegen;
 mod diff_cmd;
