@@ -1,5 +1,9 @@
 //! The `{code, msg, data}` envelope every JSON reply comes in, and the errors made from it.
 
+use std::borrow::Cow;
+use std::ops::Range;
+
+use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -11,41 +15,66 @@ use crate::{ApiError, DocumentedError, Error, ErrorDetails, Result};
 const LOG_ID: &str = "x-tt-logid";
 const EXCERPT_CHARS: usize = 200;
 
+/// The envelope, borrowing from the body: nothing is copied out of a successful reply.
 #[derive(Deserialize)]
-struct Envelope {
+struct Envelope<'a> {
     code: i64,
-    #[serde(default)]
-    msg: String,
+    #[serde(default, borrow)]
+    msg: Cow<'a, str>,
     /// Kept as its JSON text and decoded straight into the caller's type: no
     /// `serde_json::Value` tree built and thrown away on every call.
-    #[serde(default)]
-    data: Option<Box<RawValue>>,
+    #[serde(default, borrow)]
+    data: Option<&'a RawValue>,
     #[serde(default)]
     error: Option<Value>,
 }
 
-/// A successful envelope: its `data`, kept with the body for error excerpts.
+/// A successful envelope: the body as received, and where its `data` is in it.
 #[derive(Debug)]
 pub(crate) struct Data {
-    /// The `data` member's JSON text (`{}` when the reply has none or `null`).
-    pub data: Box<RawValue>,
-    pub body: Vec<u8>,
+    pub body: Bytes,
+    /// Where the `data` member's JSON text is in `body` (`None`: the reply has no `data`,
+    /// or `null`, read as `{}`).
+    data: Option<Range<usize>>,
     pub log_id: Option<String>,
 }
 
 impl Data {
+    /// The `data` member's JSON text.
+    fn data(&self) -> &[u8] {
+        match &self.data {
+            Some(range) => &self.body[range.clone()],
+            None => b"{}",
+        }
+    }
+
     /// Decode `data`; an error names the field that did not fit (`data.items[0].id`).
     pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<T> {
-        let mut json = serde_json::Deserializer::from_str(self.data.get());
-        serde_path_to_error::deserialize(&mut json).map_err(|err| Error::Decode {
-            message: format!(
+        match serde_json::from_slice(self.data()) {
+            Ok(value) => Ok(value),
+            Err(err) => Err(self.decode_error::<T>(&err)),
+        }
+    }
+
+    /// The error of a `data` that does not decode as `T`, with the path to where. The path
+    /// is found by decoding again through `serde_path_to_error`, which copies each member
+    /// name it reads: work a call whose reply decodes is spared.
+    #[cold]
+    fn decode_error<T: DeserializeOwned>(&self, err: &serde_json::Error) -> Error {
+        let mut json = serde_json::Deserializer::from_slice(self.data());
+        let message = match serde_path_to_error::deserialize::<_, T>(&mut json) {
+            Err(err) => format!(
                 "at `data.{}`: {}",
                 err.path(),
                 without_position(err.inner())
             ),
-            log_id: self.log_id,
+            Ok(_) => format!("in `data`: {}", without_position(err)),
+        };
+        Error::Decode {
+            message,
+            log_id: self.log_id.clone(),
             body_excerpt: excerpt(&self.body),
-        })
+        }
     }
 }
 
@@ -71,7 +100,7 @@ pub(crate) fn log_id_of(headers: &HeaderMap) -> Option<String> {
 pub(crate) fn open_envelope(
     status: u16,
     log_id: Option<String>,
-    body: Vec<u8>,
+    body: Bytes,
     documented: &[DocumentedError],
 ) -> Result<Data> {
     let envelope: Envelope = match serde_json::from_slice(&body) {
@@ -104,7 +133,7 @@ pub(crate) fn open_envelope(
             .map(Box::new);
         return Err(ApiError {
             code: envelope.code,
-            msg: envelope.msg,
+            msg: envelope.msg.into_owned(),
             http_status: status,
             log_id,
             hint,
@@ -112,11 +141,17 @@ pub(crate) fn open_envelope(
         }
         .into());
     }
-    let data = match envelope.data {
-        Some(data) if data.get() != "null" => data,
-        _ => RawValue::from_string("{}".to_string()).map_err(Error::Encode)?,
-    };
+    let data = envelope
+        .data
+        .filter(|data| data.get() != "null")
+        .map(|data| within(&body, data.get().as_bytes()));
     Ok(Data { data, body, log_id })
+}
+
+/// Where `part`, a slice borrowed from `whole`, lies in it.
+fn within(whole: &[u8], part: &[u8]) -> Range<usize> {
+    let start = part.as_ptr() as usize - whole.as_ptr() as usize;
+    start..start + part.len()
 }
 
 /// The start of a body, for error messages.
@@ -146,7 +181,13 @@ mod tests {
     }];
 
     fn decode(status: u16, body: &[u8]) -> Result<Payload> {
-        open_envelope(status, Some("L1".into()), body.to_vec(), DOCUMENTED)?.decode()
+        open_envelope(
+            status,
+            Some("L1".into()),
+            Bytes::copy_from_slice(body),
+            DOCUMENTED,
+        )?
+        .decode()
     }
 
     #[derive(Debug, Default, Deserialize, PartialEq)]
@@ -161,10 +202,19 @@ mod tests {
             &br#"{"code":0,"msg":"ok"}"#[..],
             br#"{"code":0,"msg":"ok","data": null }"#,
         ] {
-            let data = open_envelope(200, None, body.to_vec(), DOCUMENTED).unwrap();
-            assert_eq!(data.data.get(), "{}");
+            let data = open_envelope(200, None, Bytes::copy_from_slice(body), DOCUMENTED).unwrap();
+            assert_eq!(data.data(), b"{}");
             assert_eq!(data.decode::<Empty>().unwrap(), Empty::default());
         }
+    }
+
+    #[test]
+    fn data_is_read_where_it_lies_in_the_body() {
+        let body = Bytes::from_static(br#"{"code":0,"data": {"n": 1} ,"msg":"ok"}"#);
+        let data = open_envelope(200, None, body.clone(), DOCUMENTED).unwrap();
+        assert_eq!(data.data(), br#"{"n": 1}"#);
+        assert_eq!(data.body.as_ptr(), body.as_ptr(), "the body is not copied");
+        assert_eq!(data.decode::<Payload>().unwrap(), Payload { n: 1 });
     }
 
     #[test]

@@ -177,6 +177,12 @@ impl ApiRequest {
     /// The path with every `:name` segment replaced by its percent-encoded value.
     pub fn path(&self) -> Result<String> {
         let mut out = String::with_capacity(self.path_template.len() + 32);
+        self.write_path(&mut out)?;
+        Ok(out)
+    }
+
+    /// [`ApiRequest::path`], written at the end of `out` (after the base URL).
+    pub(crate) fn write_path(&self, out: &mut String) -> Result<()> {
         for (i, segment) in self.path_template.split('/').enumerate() {
             if i > 0 {
                 out.push('/');
@@ -199,7 +205,7 @@ impl ApiRequest {
                 None => out.push_str(segment),
             }
         }
-        Ok(out)
+        Ok(())
     }
 }
 
