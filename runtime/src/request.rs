@@ -107,6 +107,12 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// A byte [`SEGMENT`] leaves as it is: ids are usually made of these alone, and are then
+/// written without going through the encoder.
+fn unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+}
+
 impl ApiRequest {
     /// `path_template` as documented: `/open-apis/aily/v1/sessions/:aily_session_id`.
     pub fn new(method: Method, path_template: &'static str) -> Self {
@@ -200,7 +206,11 @@ impl ApiRequest {
                     if value.is_empty() {
                         return Err(Error::Config(format!("path parameter `{name}` is empty")));
                     }
-                    out.extend(utf8_percent_encode(value, SEGMENT));
+                    if value.bytes().all(unreserved) {
+                        out.push_str(value);
+                    } else {
+                        out.extend(utf8_percent_encode(value, SEGMENT));
+                    }
                 }
                 None => out.push_str(segment),
             }
@@ -221,6 +231,15 @@ mod tests {
             request.path().unwrap(),
             "/open-apis/x/v1/items/a%2Fb%20c%3Fd%23..%2F%C3%A9/sub"
         );
+    }
+
+    #[test]
+    fn ids_of_unreserved_characters_are_written_as_they_are() {
+        for id in ["session_4dfunz7sp1g8m", "a-b.c~d", "..", "é", "a b"] {
+            let request = ApiRequest::new(Method::Get, "/x/:id").path_param("id", id);
+            let encoded: String = utf8_percent_encode(id, SEGMENT).collect();
+            assert_eq!(request.path().unwrap(), format!("/x/{encoded}"));
+        }
     }
 
     #[test]
