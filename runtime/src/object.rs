@@ -47,6 +47,7 @@ pub trait Object: Placeholder {
 }
 
 /// Reads the next map value into `slot`: one member of [`Object::decode_member`].
+#[inline]
 pub fn read<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     map: &mut A,
     slot: &mut T,
@@ -114,7 +115,9 @@ pub fn deserialize<'de, T: Object, D: Deserializer<'de>>(
         required,
         object: PhantomData,
     };
-    deserializer.deserialize_struct(name_of::<T>(), fields, visitor)
+    // The full type name costs nothing; the short one is worked out only for an error
+    // message (`expecting`), not for every object decoded.
+    deserializer.deserialize_struct(std::any::type_name::<T>(), fields, visitor)
 }
 
 /// `Deserialize::deserialize` of a generated string enum: the value is matched where it
@@ -186,16 +189,16 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
     }
 }
 
-/// Which members an object has had: a bit each, kept on the stack for up to 128 members
+/// Which members an object has had: a bit each, kept in a word for up to 64 members
 /// (nearly every struct), so decoding an object allocates nothing of its own.
 enum Seen {
-    Bits(u128),
+    Bits(u64),
     Many(Vec<bool>),
 }
 
 impl Seen {
     fn new(members: usize) -> Self {
-        if members <= 128 {
+        if members <= 64 {
             Seen::Bits(0)
         } else {
             Seen::Many(vec![false; members])
@@ -203,10 +206,11 @@ impl Seen {
     }
 
     /// Marks member `index` as had; `true` when it was already.
+    #[inline]
     fn mark(&mut self, index: usize) -> bool {
         match self {
             Seen::Bits(bits) => {
-                let bit = 1u128 << index;
+                let bit = 1u64 << index;
                 let had = *bits & bit != 0;
                 *bits |= bit;
                 had
@@ -215,9 +219,10 @@ impl Seen {
         }
     }
 
+    #[inline]
     fn has(&self, index: usize) -> bool {
         match self {
-            Seen::Bits(bits) => bits & (1u128 << index) != 0,
+            Seen::Bits(bits) => bits & (1u64 << index) != 0,
             Seen::Many(had) => had[index],
         }
     }
