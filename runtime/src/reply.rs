@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use bytes::Bytes;
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -11,7 +11,8 @@ use serde_json::value::RawValue;
 
 use crate::{ApiError, DocumentedError, Error, ErrorDetails, Result};
 
-const LOG_ID: &str = "x-tt-logid";
+/// Made once, not parsed from text on every reply.
+static LOG_ID: HeaderName = HeaderName::from_static("x-tt-logid");
 const EXCERPT_CHARS: usize = 200;
 
 /// How Feishu begins a successful reply. A 2xx body that begins so is taken as a success
@@ -123,7 +124,7 @@ fn without_position(err: &serde_json::Error) -> String {
 
 pub(crate) fn log_id_of(headers: &HeaderMap) -> Option<String> {
     headers
-        .get(LOG_ID)
+        .get(&LOG_ID)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
 }

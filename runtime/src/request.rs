@@ -189,31 +189,41 @@ impl ApiRequest {
 
     /// [`ApiRequest::path`], written at the end of `out` (after the base URL).
     pub(crate) fn write_path(&self, out: &mut String) -> Result<()> {
-        for (i, segment) in self.path_template.split('/').enumerate() {
-            if i > 0 {
-                out.push('/');
+        let template = self.path_template;
+        // The template up to `written` is in `out`; a `:` that starts a segment starts a
+        // parameter's name, which runs to the next `/`.
+        let (mut written, mut from) = (0, 0);
+        while let Some(found) = template[from..].find(':') {
+            let colon = from + found;
+            let end = template[colon..]
+                .find('/')
+                .map_or(template.len(), |i| colon + i);
+            if template[..colon].ends_with('/') || colon == 0 {
+                out.push_str(&template[written..colon]);
+                self.write_param(&template[colon + 1..end], out)?;
+                written = end;
             }
-            match segment.strip_prefix(':') {
-                Some(name) => {
-                    let value = self
-                        .path_params
-                        .iter()
-                        .find(|(n, _)| *n == name)
-                        .map(|(_, v)| v)
-                        .ok_or_else(|| {
-                            Error::Config(format!("no value for path parameter `{name}`"))
-                        })?;
-                    if value.is_empty() {
-                        return Err(Error::Config(format!("path parameter `{name}` is empty")));
-                    }
-                    if value.bytes().all(unreserved) {
-                        out.push_str(value);
-                    } else {
-                        out.extend(utf8_percent_encode(value, SEGMENT));
-                    }
-                }
-                None => out.push_str(segment),
-            }
+            from = end;
+        }
+        out.push_str(&template[written..]);
+        Ok(())
+    }
+
+    /// The value of path parameter `name`, percent-encoded, at the end of `out`.
+    fn write_param(&self, name: &str, out: &mut String) -> Result<()> {
+        let value = self
+            .path_params
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v)
+            .ok_or_else(|| Error::Config(format!("no value for path parameter `{name}`")))?;
+        if value.is_empty() {
+            return Err(Error::Config(format!("path parameter `{name}` is empty")));
+        }
+        if value.bytes().all(unreserved) {
+            out.push_str(value);
+        } else {
+            out.extend(utf8_percent_encode(value, SEGMENT));
         }
         Ok(())
     }
@@ -240,6 +250,16 @@ mod tests {
             let encoded: String = utf8_percent_encode(id, SEGMENT).collect();
             assert_eq!(request.path().unwrap(), format!("/x/{encoded}"));
         }
+    }
+
+    #[test]
+    fn only_a_colon_that_starts_a_segment_starts_a_parameter() {
+        let request = ApiRequest::new(Method::Get, "/x/a:b/:id/c:/:n")
+            .path_param("id", "1")
+            .path_param("n", "2");
+        assert_eq!(request.path().unwrap(), "/x/a:b/1/c:/2");
+        let request = ApiRequest::new(Method::Get, ":id/x").path_param("id", "7");
+        assert_eq!(request.path().unwrap(), "7/x");
     }
 
     #[test]
