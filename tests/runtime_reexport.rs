@@ -16,7 +16,7 @@ use feishu_api::runtime::{
     Secret, TokenKind, TokenKind::App, TokenKind::Tenant, TokenKind::User, ValidationError,
     lenient::i64, lenient::read_enum, lenient::read_f64, lenient::read_i64,
     object::Members, object::Object, object::Placeholder, object::debug,
-    object::deserialize, object::read,
+    object::deserialize, object::read, object::string_enum,
     validate::each, validate::int_range, validate::items, validate::length,
     validate::pattern, validate::range,
 };

@@ -15,6 +15,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex as SyncMutex};
 use std::time::Duration;
 
+use reqwest::header::HeaderValue;
 use serde::Deserialize;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
@@ -118,8 +119,31 @@ impl fmt::Debug for TokenManager {
 }
 
 struct Cached {
-    token: Secret,
+    bearer: Arc<Bearer>,
     refresh_at: Instant,
+}
+
+/// A cached token and the `Authorization` header that sends it, made once when the token
+/// is cached rather than on every call. Shared (`Arc`) so a call copies neither.
+#[derive(Debug)]
+pub(crate) struct Bearer {
+    pub token: Secret,
+    /// `None` for a token that cannot be a header value; the call is refused then.
+    pub header: Option<HeaderValue>,
+}
+
+impl Bearer {
+    fn new(token: Secret) -> Self {
+        let header = bearer_header(&token);
+        Bearer { token, header }
+    }
+}
+
+/// `Bearer {token}`, marked sensitive so reqwest's and http's `Debug` never show it.
+pub(crate) fn bearer_header(token: &Secret) -> Option<HeaderValue> {
+    let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose())).ok()?;
+    value.set_sensitive(true);
+    Some(value)
 }
 
 #[derive(Deserialize)]
@@ -170,18 +194,23 @@ impl TokenManager {
 
     /// The cached token, or a fresh one.
     pub(crate) async fn get(&self, at: &Endpoint<'_>, key: &TokenKey) -> Result<Secret> {
+        Ok(self.bearer(at, key).await?.token.clone())
+    }
+
+    /// The cached token with its header, or a fresh one.
+    pub(crate) async fn bearer(&self, at: &Endpoint<'_>, key: &TokenKey) -> Result<Arc<Bearer>> {
         let slot = self.slot(key);
         let mut cached = slot.lock().await;
         if let Some(c) = cached.as_ref().filter(|c| Instant::now() < c.refresh_at) {
-            return Ok(c.token.clone());
+            return Ok(c.bearer.clone());
         }
         let fresh = self.stored_or_fetched(at, key).await?;
-        let token = fresh.token.clone();
+        let bearer = Arc::new(Bearer::new(fresh.token));
         *cached = Some(Cached {
-            token: fresh.token,
+            bearer: bearer.clone(),
             refresh_at: Instant::now() + fresh.ttl,
         });
-        Ok(token)
+        Ok(bearer)
     }
 
     /// The token in the store, else one fetched under the store's fetch lease, so that of
@@ -265,7 +294,7 @@ impl TokenManager {
     pub(crate) async fn evict(&self, key: &TokenKey, token: &Secret) {
         let slot = self.slot(key);
         let mut cached = slot.lock().await;
-        if cached.as_ref().is_some_and(|c| &c.token == token) {
+        if cached.as_ref().is_some_and(|c| &c.bearer.token == token) {
             *cached = None;
         }
         if let Err(err) = self.store.remove_if(&self.app_id, &key.name(), token).await {
@@ -415,4 +444,20 @@ async fn fetch(
         token: Secret::new(token),
         ttl: usable,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bearer_shows_neither_its_token_nor_its_header() {
+        let bearer = Bearer::new(Secret::from("t-very-secret"));
+        let header = bearer.header.as_ref().expect("a valid header value");
+        assert_eq!(header.to_str().unwrap(), "Bearer t-very-secret");
+        assert!(header.is_sensitive());
+        let debug = format!("{bearer:?}");
+        assert!(!debug.contains("very-secret"), "{debug}");
+        assert_eq!(Bearer::new(Secret::from("t\n1")).header, None);
+    }
 }

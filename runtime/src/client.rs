@@ -6,7 +6,9 @@ use serde::de::DeserializeOwned;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tracing::Instrument;
 
-use crate::auth::{AppTicketStore, Endpoint, MemoryTicketStore, TokenKey, TokenManager};
+use crate::auth::{
+    AppTicketStore, Bearer, Endpoint, MemoryTicketStore, TokenKey, TokenManager, bearer_header,
+};
 use crate::reply::{Data, excerpt, log_id_of, open_envelope};
 use crate::request::Body;
 use crate::retry::server_delay;
@@ -416,34 +418,39 @@ impl Client {
         self.token_manager()?.get(&self.endpoint(), key).await
     }
 
+    async fn bearer(&self, key: &TokenKey) -> Result<Arc<Bearer>> {
+        self.token_manager()?.bearer(&self.endpoint(), key).await
+    }
+
     /// Attempts until one succeeds, the error is final, or the retry policy says stop.
     async fn exchange(&self, request: &ApiRequest) -> Result<Outcome> {
         let policy = self.options.retry.as_ref().unwrap_or(&self.inner.retry);
         let retries = policy.retries(request.method) && request.body.replayable();
         let started = tokio::time::Instant::now();
         let choice = self.choose(request)?;
+        let url = self.url(request)?;
         let mut attempt = 0;
         let mut refreshed = false;
         loop {
             attempt += 1;
             tracing::Span::current().record("attempt", attempt);
-            let token = match &choice {
-                Choice::None => None,
-                Choice::Given(token) => Some(token.clone()),
-                Choice::Cached(key) => Some(self.cached_token(key).await?),
+            let cached = match &choice {
+                Choice::Cached(key) => Some(self.bearer(key).await?),
+                _ => None,
             };
-            let failure = match self.attempt(request, token.as_ref(), policy).await {
+            let authorization = authorization(&choice, cached.as_deref())?;
+            let failure = match self.attempt(request, &url, authorization, policy).await {
                 Ok(outcome) => return Ok(outcome),
                 Err(failure) => failure,
             };
-            if let (Choice::Cached(key), Some(token), Some(code)) =
-                (&choice, &token, failure.error.code())
+            if let (Choice::Cached(key), Some(cached), Some(code)) =
+                (&choice, &cached, failure.error.code())
                 && TOKEN_INVALID_CODES.contains(&code)
                 && !refreshed
                 && request.body.replayable()
             {
                 tracing::debug!(code, "token refused; fetching a fresh one");
-                self.token_manager()?.evict(key, token).await;
+                self.token_manager()?.evict(key, &cached.token).await;
                 refreshed = true;
                 attempt -= 1;
                 continue;
@@ -460,37 +467,58 @@ impl Client {
         }
     }
 
+    /// The call's URL: the base URL and the path with its parameters filled in, made once
+    /// for all attempts.
+    fn url(&self, request: &ApiRequest) -> Result<String> {
+        let base = &self.inner.base_url;
+        let mut url = String::with_capacity(base.len() + request.path_template.len() + 32);
+        url.push_str(base);
+        request.write_path(&mut url)?;
+        Ok(url)
+    }
+
     /// One HTTP exchange.
     async fn attempt(
         &self,
         request: &ApiRequest,
-        token: Option<&Secret>,
+        url: &str,
+        authorization: Option<HeaderValue>,
         policy: &RetryPolicy,
     ) -> Result<Outcome, Failure> {
-        let url = format!("{}{}", self.inner.base_url, request.path()?);
-        let headers = self.headers(request, token)?;
-        let mut builder = self
-            .inner
-            .http
-            .request(request.method.to_reqwest(), &url)
-            .headers(headers);
+        let mut headers = self.headers(request, authorization)?;
+        let mut builder = self.inner.http.request(request.method.to_reqwest(), url);
         if let Some(timeout) = self.options.timeout {
             builder = builder.timeout(timeout);
         }
         if !request.query.is_empty() {
             builder = builder.query(&request.query);
         }
-        builder = match &request.body {
-            Body::None => builder,
-            Body::Json(bytes) => builder
-                .header(
-                    CONTENT_TYPE,
-                    HeaderValue::from_static("application/json; charset=utf-8"),
-                )
-                .body(bytes.clone()),
-            Body::Multipart(form) => builder.multipart(form.to_reqwest().await?),
+        let built = match &request.body {
+            Body::Multipart(form) => builder
+                .headers(headers)
+                .multipart(form.to_reqwest().await?)
+                .build(),
+            Body::None | Body::Json(_) => {
+                if let Body::Json(bytes) = &request.body {
+                    headers.append(
+                        CONTENT_TYPE,
+                        HeaderValue::from_static("application/json; charset=utf-8"),
+                    );
+                    builder = builder.body(bytes.clone());
+                }
+                // The request has no headers of its own yet: ours become its map as they
+                // are, instead of being copied into it one by one.
+                builder.build().map(|mut built| {
+                    *built.headers_mut() = headers;
+                    built
+                })
+            }
         };
-        let reply = builder.send().await.map_err(|err| Failure {
+        let reply = match built {
+            Ok(built) => self.inner.http.execute(built).await,
+            Err(err) => Err(err),
+        };
+        let reply = reply.map_err(|err| Failure {
             transient: !err.is_builder(),
             error: err.into(),
             server_asks: None,
@@ -513,7 +541,7 @@ impl Client {
             error: err.into(),
             server_asks: None,
         })?;
-        match open_envelope(status, log_id, body.to_vec(), request.errors) {
+        match open_envelope(status, log_id, body, request.errors) {
             Ok(data) => Ok(Outcome::Json(data)),
             Err(error) => {
                 let rate_limited = error.code().is_some_and(|code| {
@@ -532,12 +560,13 @@ impl Client {
         }
     }
 
-    fn headers(&self, request: &ApiRequest, token: Option<&Secret>) -> Result<HeaderMap> {
+    fn headers(
+        &self,
+        request: &ApiRequest,
+        authorization: Option<HeaderValue>,
+    ) -> Result<HeaderMap> {
         let mut headers = HeaderMap::new();
-        if let Some(token) = token {
-            let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-                .map_err(|_| Error::Auth("access token is not a valid header value".to_string()))?;
-            value.set_sensitive(true);
+        if let Some(value) = authorization {
             headers.insert(AUTHORIZATION, value);
         }
         let request_id = self
@@ -623,6 +652,19 @@ impl Client {
             ))),
         }
     }
+}
+
+/// An attempt's `Authorization` header: the cached token's, made when it was cached, or
+/// one made from the token given.
+fn authorization(choice: &Choice, cached: Option<&Bearer>) -> Result<Option<HeaderValue>> {
+    let header = match (choice, cached) {
+        (_, Some(bearer)) => bearer.header.clone(),
+        (Choice::Given(token), None) => bearer_header(token),
+        (_, None) => return Ok(None),
+    };
+    header
+        .map(Some)
+        .ok_or_else(|| Error::Auth("access token is not a valid header value".to_string()))
 }
 
 fn request_span(request: &ApiRequest) -> tracing::Span {
@@ -741,6 +783,19 @@ mod tests {
         assert_eq!(
             refused(Client::builder().access_token("")),
             "config: the access token is empty"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_token_that_cannot_be_a_header_is_refused_before_anything_is_sent() {
+        let client = client(Credentials::AccessToken("t-1\nX-Injected: 1".into()));
+        let err = client
+            .send::<serde_json::Value>(ApiRequest::new(Method::Get, "/x"))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "auth: access token is not a valid header value"
         );
     }
 

@@ -47,6 +47,7 @@ pub trait Object: Placeholder {
 }
 
 /// Reads the next map value into `slot`: one member of [`Object::decode_member`].
+#[inline]
 pub fn read<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     map: &mut A,
     slot: &mut T,
@@ -114,7 +115,34 @@ pub fn deserialize<'de, T: Object, D: Deserializer<'de>>(
         required,
         object: PhantomData,
     };
-    deserializer.deserialize_struct(name_of::<T>(), fields, visitor)
+    // The full type name costs nothing; the short one is worked out only for an error
+    // message (`expecting`), not for every object decoded.
+    deserializer.deserialize_struct(std::any::type_name::<T>(), fields, visitor)
+}
+
+/// `Deserialize::deserialize` of a generated string enum: the value is matched where it
+/// lies in the JSON text, and only one the documentation does not list is copied (into
+/// the enum's `Unknown` variant).
+pub fn string_enum<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+where
+    T: for<'a> From<&'a str>,
+    D: Deserializer<'de>,
+{
+    deserializer.deserialize_str(StringEnum(PhantomData))
+}
+
+struct StringEnum<T>(PhantomData<T>);
+
+impl<'de, T: for<'a> From<&'a str>> Visitor<'de> for StringEnum<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        Ok(T::from(v))
+    }
 }
 
 /// The struct's own name, without its module path.
@@ -138,26 +166,88 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut value = T::placeholder();
-        let mut seen = vec![false; self.fields.len()];
-        while let Some(key) = map.next_key_seed(Key(self.fields))? {
+        let mut seen = Seen::new(self.fields.len());
+        let mut next = 0;
+        while let Some(key) = map.next_key_seed(Key {
+            fields: self.fields,
+            next,
+        })? {
             let Some(index) = key else {
                 map.next_value::<IgnoredAny>()?;
                 continue;
             };
-            if std::mem::replace(&mut seen[index], true) {
+            if seen.mark(index) {
                 return Err(de::Error::duplicate_field(self.fields[index]));
             }
             value.decode_member(index, &mut map)?;
+            next = index + 1;
         }
-        if let Some(&missing) = self.required.iter().find(|&&index| !seen[index]) {
+        if let Some(&missing) = self.required.iter().find(|&&index| !seen.has(index)) {
             return Err(de::Error::missing_field(self.fields[missing]));
         }
         Ok(value)
     }
 }
 
+/// Which members an object has had: a bit each, kept in a word for up to 64 members
+/// (nearly every struct), so decoding an object allocates nothing of its own.
+enum Seen {
+    Bits(u64),
+    Many(Vec<bool>),
+}
+
+impl Seen {
+    fn new(members: usize) -> Self {
+        if members <= 64 {
+            Seen::Bits(0)
+        } else {
+            Seen::Many(vec![false; members])
+        }
+    }
+
+    /// Marks member `index` as had; `true` when it was already.
+    #[inline]
+    fn mark(&mut self, index: usize) -> bool {
+        match self {
+            Seen::Bits(bits) => {
+                let bit = 1u64 << index;
+                let had = *bits & bit != 0;
+                *bits |= bit;
+                had
+            }
+            Seen::Many(had) => std::mem::replace(&mut had[index], true),
+        }
+    }
+
+    #[inline]
+    fn has(&self, index: usize) -> bool {
+        match self {
+            Seen::Bits(bits) => bits & (1u64 << index) != 0,
+            Seen::Many(had) => had[index],
+        }
+    }
+}
+
 /// A member name, read as its index into the struct's wire names (`None`: not one of them).
-struct Key(&'static [&'static str]);
+/// The names are compared from `next`, the member after the one read last, on: replies
+/// list members in their documented order, so the first name compared is usually the one.
+#[derive(Clone, Copy)]
+struct Key {
+    fields: &'static [&'static str],
+    next: usize,
+}
+
+impl Key {
+    fn find(self, matches: impl Fn(&str) -> bool) -> Option<usize> {
+        let next = self.next.min(self.fields.len());
+        let (before, after) = self.fields.split_at(next);
+        after
+            .iter()
+            .position(|name| matches(name))
+            .map(|index| index + next)
+            .or_else(|| before.iter().position(|name| matches(name)))
+    }
+}
 
 impl<'de> DeserializeSeed<'de> for Key {
     type Value = Option<usize>;
@@ -175,11 +265,11 @@ impl<'de> Visitor<'de> for Key {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(self.0.iter().position(|name| *name == v))
+        Ok(self.find(|name| name == v))
     }
 
     fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
-        Ok(self.0.iter().position(|name| name.as_bytes() == v))
+        Ok(self.find(|name| name.as_bytes() == v))
     }
 }
 
@@ -270,6 +360,103 @@ mod tests {
         assert_eq!(
             decode(r#"[1, 2]"#).unwrap_err(),
             "invalid type: sequence, expected struct Sample at line 1 column 1"
+        );
+    }
+
+    #[test]
+    fn members_in_any_order_are_found_and_a_repeat_after_others_is_caught() {
+        assert_eq!(
+            decode(r#"{"tags": ["x"], "size": 2, "name": "a"}"#),
+            Ok(Sample {
+                name: "a".into(),
+                size: Some(2),
+                tags: Some(vec!["x".into()]),
+            })
+        );
+        assert_eq!(
+            decode(r#"{"size": 1, "name": "a", "tags": [], "size": 2}"#).unwrap_err(),
+            "duplicate field `size` at line 1 column 43"
+        );
+    }
+
+    /// A struct of more members than [`Seen`] keeps bits for: `{"m0": int, "m1": int, …}`.
+    #[derive(Debug, Default, PartialEq)]
+    struct Wide(Vec<Option<i64>>);
+
+    const WIDE: usize = 130;
+
+    fn wide_names() -> &'static [&'static str] {
+        static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+        NAMES.get_or_init(|| {
+            (0..WIDE)
+                .map(|i| &*Box::leak(format!("m{i}").into_boxed_str()))
+                .collect()
+        })
+    }
+
+    impl Object for Wide {
+        fn decode_member<'de, A: MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            self.0.resize(WIDE, None);
+            read(map, &mut self.0[index])
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Wide {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserialize(deserializer, wide_names(), &[129])
+        }
+    }
+
+    #[test]
+    fn a_struct_of_many_members_still_catches_repeats_and_missing_ones() {
+        let wide: Wide = serde_json::from_str(r#"{"m129": 9, "m3": 3}"#).unwrap();
+        assert_eq!(
+            (wide.0[3], wide.0[129], wide.0[4]),
+            (Some(3), Some(9), None)
+        );
+        let err = serde_json::from_str::<Wide>(r#"{"m129": 1, "m128": 2, "m129": 3}"#);
+        assert_eq!(
+            err.unwrap_err().to_string(),
+            "duplicate field `m129` at line 1 column 29"
+        );
+        let err = serde_json::from_str::<Wide>(r#"{"m0": 1}"#);
+        assert_eq!(
+            err.unwrap_err().to_string(),
+            "missing field `m129` at line 1 column 9"
+        );
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Colour {
+        Red,
+        Unknown(String),
+    }
+
+    impl From<&str> for Colour {
+        fn from(value: &str) -> Self {
+            match value {
+                "red" => Colour::Red,
+                _ => Colour::Unknown(value.to_string()),
+            }
+        }
+    }
+
+    #[test]
+    fn string_enums_keep_unknown_values_and_refuse_other_types() {
+        let colour = |json: &str| {
+            string_enum::<Colour, _>(&mut serde_json::Deserializer::from_str(json))
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(colour(r#""red""#), Ok(Colour::Red));
+        assert_eq!(colour(r#""r\u0065d""#), Ok(Colour::Red));
+        assert_eq!(colour(r#""blue""#), Ok(Colour::Unknown("blue".into())));
+        assert_eq!(
+            colour("7").unwrap_err(),
+            "invalid type: integer `7`, expected a string at line 1 column 1"
         );
     }
 

@@ -1,6 +1,9 @@
 //! The `{code, msg, data}` envelope every JSON reply comes in, and the errors made from it.
 
-use reqwest::header::HeaderMap;
+use std::borrow::Cow;
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -8,44 +11,103 @@ use serde_json::value::RawValue;
 
 use crate::{ApiError, DocumentedError, Error, ErrorDetails, Result};
 
-const LOG_ID: &str = "x-tt-logid";
+/// Made once, not parsed from text on every reply.
+static LOG_ID: HeaderName = HeaderName::from_static("x-tt-logid");
 const EXCERPT_CHARS: usize = 200;
 
+/// How Feishu begins a successful reply. A 2xx body that begins so is taken as a success
+/// without being read for its `code` first; its envelope and `data` are then read in one
+/// pass ([`Data::decode`]), which catches anything else it says (a second `code`, say).
+const SUCCESS_START: &[u8] = br#"{"code":0,"#;
+
+/// The envelope, borrowing from the body: read to find an error, and the `data` of a reply
+/// that did not decode in one pass.
 #[derive(Deserialize)]
-struct Envelope {
+struct Envelope<'a> {
     code: i64,
-    #[serde(default)]
-    msg: String,
-    /// Kept as its JSON text and decoded straight into the caller's type: no
-    /// `serde_json::Value` tree built and thrown away on every call.
-    #[serde(default)]
-    data: Option<Box<RawValue>>,
+    #[serde(default, borrow)]
+    msg: Cow<'a, str>,
+    /// Kept as its JSON text, to be decoded again with the path to a member that does
+    /// not fit.
+    #[serde(default, borrow)]
+    data: Option<&'a RawValue>,
     #[serde(default)]
     error: Option<Value>,
 }
 
-/// A successful envelope: its `data`, kept with the body for error excerpts.
+/// The envelope of a successful reply with its `data` decoded straight into the caller's
+/// type. `msg` is read as [`Envelope`] reads it, so both accept the same replies.
+#[derive(Deserialize)]
+struct Typed<'a, T> {
+    code: i64,
+    #[serde(default, borrow, rename = "msg")]
+    _msg: Cow<'a, str>,
+    data: Option<T>,
+}
+
+/// A reply that is not an error: the body as received, its `data` not yet decoded.
 #[derive(Debug)]
 pub(crate) struct Data {
-    /// The `data` member's JSON text (`{}` when the reply has none or `null`).
-    pub data: Box<RawValue>,
-    pub body: Vec<u8>,
+    status: u16,
+    pub body: Bytes,
     pub log_id: Option<String>,
 }
 
 impl Data {
-    /// Decode `data`; an error names the field that did not fit (`data.items[0].id`).
+    /// Decode `data` (`{}` when the reply has none, or `null`); an error names the field
+    /// that did not fit (`data.items[0].id`).
     pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<T> {
-        let mut json = serde_json::Deserializer::from_str(self.data.get());
-        serde_path_to_error::deserialize(&mut json).map_err(|err| Error::Decode {
-            message: format!(
-                "at `data.{}`: {}",
-                err.path(),
+        let first = match serde_json::from_slice::<Typed<T>>(&self.body) {
+            Ok(Typed {
+                code: 0,
+                data: Some(data),
+                ..
+            }) => return Ok(data),
+            Ok(Typed {
+                code: 0,
+                data: None,
+                ..
+            }) => serde_json::from_str("{}"),
+            Ok(_) => return Err(self.decode_error::<T>(None)),
+            Err(err) => Err(err),
+        };
+        first.map_err(|err| self.decode_error::<T>(Some(&err)))
+    }
+
+    /// The error of a reply whose `data` does not decode as `T` (`first` says why), with
+    /// the path to where. The envelope is read again, and `data` decoded through
+    /// `serde_path_to_error`, which copies each member name it reads: work a call whose
+    /// reply decodes is spared.
+    #[cold]
+    fn decode_error<T: DeserializeOwned>(&self, first: Option<&serde_json::Error>) -> Error {
+        let data = match classify(self.status, self.log_id.clone(), &self.body, &[]) {
+            Ok(data) => data,
+            Err(error) => return error,
+        };
+        let text = data.map_or("{}", RawValue::get);
+        let mut json = serde_json::Deserializer::from_str(text);
+        let message = match (serde_path_to_error::deserialize::<_, T>(&mut json), first) {
+            (Err(err), _) => format!(
+                "at `{}`: {}",
+                member_path(err.path()),
                 without_position(err.inner())
             ),
-            log_id: self.log_id,
+            (Ok(_), Some(err)) => format!("in `data`: {}", without_position(err)),
+            (Ok(_), None) => "the reply's `code` is not 0".to_string(),
+        };
+        Error::Decode {
+            message,
+            log_id: self.log_id.clone(),
             body_excerpt: excerpt(&self.body),
-        })
+        }
+    }
+}
+
+/// Where in the reply a path into `data` is: `data.items[0].id`, or `data` itself.
+fn member_path(path: &serde_path_to_error::Path) -> String {
+    match path.to_string().as_str() {
+        "." => "data".to_string(),
+        inner => format!("data.{inner}"),
     }
 }
 
@@ -62,7 +124,7 @@ fn without_position(err: &serde_json::Error) -> String {
 
 pub(crate) fn log_id_of(headers: &HeaderMap) -> Option<String> {
     headers
-        .get(LOG_ID)
+        .get(&LOG_ID)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
 }
@@ -71,23 +133,41 @@ pub(crate) fn log_id_of(headers: &HeaderMap) -> Option<String> {
 pub(crate) fn open_envelope(
     status: u16,
     log_id: Option<String>,
-    body: Vec<u8>,
+    body: Bytes,
     documented: &[DocumentedError],
 ) -> Result<Data> {
-    let envelope: Envelope = match serde_json::from_slice(&body) {
+    let success = (200..300).contains(&status) && body.starts_with(SUCCESS_START);
+    if !success {
+        classify(status, log_id.clone(), &body, documented)?;
+    }
+    Ok(Data {
+        status,
+        body,
+        log_id,
+    })
+}
+
+/// Reads a reply's envelope: its `data` (`None`: none, or `null`), or the error it carries.
+fn classify<'a>(
+    status: u16,
+    log_id: Option<String>,
+    body: &'a [u8],
+    documented: &[DocumentedError],
+) -> Result<Option<&'a RawValue>> {
+    let envelope: Envelope = match serde_json::from_slice(body) {
         Ok(envelope) => envelope,
         Err(err) if (200..300).contains(&status) => {
             return Err(Error::Decode {
                 message: err.to_string(),
                 log_id,
-                body_excerpt: excerpt(&body),
+                body_excerpt: excerpt(body),
             });
         }
         Err(_) => {
             return Err(Error::Http {
                 status,
                 log_id,
-                body_excerpt: excerpt(&body),
+                body_excerpt: excerpt(body),
             });
         }
     };
@@ -104,7 +184,7 @@ pub(crate) fn open_envelope(
             .map(Box::new);
         return Err(ApiError {
             code: envelope.code,
-            msg: envelope.msg,
+            msg: envelope.msg.into_owned(),
             http_status: status,
             log_id,
             hint,
@@ -112,11 +192,7 @@ pub(crate) fn open_envelope(
         }
         .into());
     }
-    let data = match envelope.data {
-        Some(data) if data.get() != "null" => data,
-        _ => RawValue::from_string("{}".to_string()).map_err(Error::Encode)?,
-    };
-    Ok(Data { data, body, log_id })
+    Ok(envelope.data.filter(|data| data.get() != "null"))
 }
 
 /// The start of a body, for error messages.
@@ -146,7 +222,13 @@ mod tests {
     }];
 
     fn decode(status: u16, body: &[u8]) -> Result<Payload> {
-        open_envelope(status, Some("L1".into()), body.to_vec(), DOCUMENTED)?.decode()
+        open_envelope(
+            status,
+            Some("L1".into()),
+            Bytes::copy_from_slice(body),
+            DOCUMENTED,
+        )?
+        .decode()
     }
 
     #[derive(Debug, Default, Deserialize, PartialEq)]
@@ -160,11 +242,45 @@ mod tests {
         for body in [
             &br#"{"code":0,"msg":"ok"}"#[..],
             br#"{"code":0,"msg":"ok","data": null }"#,
+            br#"{ "code": 0, "data": null }"#,
         ] {
-            let data = open_envelope(200, None, body.to_vec(), DOCUMENTED).unwrap();
-            assert_eq!(data.data.get(), "{}");
+            let data = open_envelope(200, None, Bytes::copy_from_slice(body), DOCUMENTED).unwrap();
             assert_eq!(data.decode::<Empty>().unwrap(), Empty::default());
         }
+        assert_eq!(
+            decode(200, br#"{"code":0,"msg":"ok"}"#)
+                .unwrap_err()
+                .to_string(),
+            "cannot decode reply (log id L1): at `data`: missing field `n`; \
+             body starts: {\"code\":0,\"msg\":\"ok\"}"
+        );
+    }
+
+    #[test]
+    fn a_success_is_read_in_one_pass_and_what_else_it_says_still_counts() {
+        let body = Bytes::from_static(br#"{"code":0,"data":{"n":1},"msg":"ok"}"#);
+        let data = open_envelope(200, None, body.clone(), DOCUMENTED).unwrap();
+        assert_eq!(data.body.as_ptr(), body.as_ptr(), "the body is not copied");
+        assert_eq!(data.decode::<Payload>().unwrap(), Payload { n: 1 });
+        // Not in Feishu's own order: read for its code first, then decoded.
+        assert_eq!(
+            decode(200, br#"{ "data": {"n": 2}, "code": 0 }"#).unwrap(),
+            Payload { n: 2 }
+        );
+        assert_eq!(
+            decode(200, br#"{"code":0,"data":{"n":1},"code":7}"#)
+                .unwrap_err()
+                .to_string(),
+            "cannot decode reply (log id L1): duplicate field `code` at line 1 column 31; \
+             body starts: {\"code\":0,\"data\":{\"n\":1},\"code\":7}"
+        );
+        assert_eq!(
+            decode(200, br#"{"code":0,"msg":5,"data":{"n":1}}"#)
+                .unwrap_err()
+                .to_string(),
+            "cannot decode reply (log id L1): invalid type: integer `5`, expected a string at \
+             line 1 column 17; body starts: {\"code\":0,\"msg\":5,\"data\":{\"n\":1}}"
+        );
     }
 
     #[test]

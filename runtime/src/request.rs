@@ -107,6 +107,12 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// A byte [`SEGMENT`] leaves as it is: ids are usually made of these alone, and are then
+/// written without going through the encoder.
+fn unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+}
+
 impl ApiRequest {
     /// `path_template` as documented: `/open-apis/aily/v1/sessions/:aily_session_id`.
     pub fn new(method: Method, path_template: &'static str) -> Self {
@@ -177,29 +183,49 @@ impl ApiRequest {
     /// The path with every `:name` segment replaced by its percent-encoded value.
     pub fn path(&self) -> Result<String> {
         let mut out = String::with_capacity(self.path_template.len() + 32);
-        for (i, segment) in self.path_template.split('/').enumerate() {
-            if i > 0 {
-                out.push('/');
-            }
-            match segment.strip_prefix(':') {
-                Some(name) => {
-                    let value = self
-                        .path_params
-                        .iter()
-                        .find(|(n, _)| *n == name)
-                        .map(|(_, v)| v)
-                        .ok_or_else(|| {
-                            Error::Config(format!("no value for path parameter `{name}`"))
-                        })?;
-                    if value.is_empty() {
-                        return Err(Error::Config(format!("path parameter `{name}` is empty")));
-                    }
-                    out.extend(utf8_percent_encode(value, SEGMENT));
-                }
-                None => out.push_str(segment),
-            }
-        }
+        self.write_path(&mut out)?;
         Ok(out)
+    }
+
+    /// [`ApiRequest::path`], written at the end of `out` (after the base URL).
+    pub(crate) fn write_path(&self, out: &mut String) -> Result<()> {
+        let template = self.path_template;
+        // The template up to `written` is in `out`; a `:` that starts a segment starts a
+        // parameter's name, which runs to the next `/`.
+        let (mut written, mut from) = (0, 0);
+        while let Some(found) = template[from..].find(':') {
+            let colon = from + found;
+            let end = template[colon..]
+                .find('/')
+                .map_or(template.len(), |i| colon + i);
+            if template[..colon].ends_with('/') || colon == 0 {
+                out.push_str(&template[written..colon]);
+                self.write_param(&template[colon + 1..end], out)?;
+                written = end;
+            }
+            from = end;
+        }
+        out.push_str(&template[written..]);
+        Ok(())
+    }
+
+    /// The value of path parameter `name`, percent-encoded, at the end of `out`.
+    fn write_param(&self, name: &str, out: &mut String) -> Result<()> {
+        let value = self
+            .path_params
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v)
+            .ok_or_else(|| Error::Config(format!("no value for path parameter `{name}`")))?;
+        if value.is_empty() {
+            return Err(Error::Config(format!("path parameter `{name}` is empty")));
+        }
+        if value.bytes().all(unreserved) {
+            out.push_str(value);
+        } else {
+            out.extend(utf8_percent_encode(value, SEGMENT));
+        }
+        Ok(())
     }
 }
 
@@ -215,6 +241,25 @@ mod tests {
             request.path().unwrap(),
             "/open-apis/x/v1/items/a%2Fb%20c%3Fd%23..%2F%C3%A9/sub"
         );
+    }
+
+    #[test]
+    fn ids_of_unreserved_characters_are_written_as_they_are() {
+        for id in ["session_4dfunz7sp1g8m", "a-b.c~d", "..", "é", "a b"] {
+            let request = ApiRequest::new(Method::Get, "/x/:id").path_param("id", id);
+            let encoded: String = utf8_percent_encode(id, SEGMENT).collect();
+            assert_eq!(request.path().unwrap(), format!("/x/{encoded}"));
+        }
+    }
+
+    #[test]
+    fn only_a_colon_that_starts_a_segment_starts_a_parameter() {
+        let request = ApiRequest::new(Method::Get, "/x/a:b/:id/c:/:n")
+            .path_param("id", "1")
+            .path_param("n", "2");
+        assert_eq!(request.path().unwrap(), "/x/a:b/1/c:/2");
+        let request = ApiRequest::new(Method::Get, ":id/x").path_param("id", "7");
+        assert_eq!(request.path().unwrap(), "7/x");
     }
 
     #[test]

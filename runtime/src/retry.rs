@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use reqwest::header::HeaderName;
+
 use crate::Method;
 
 /// Feishu's gateway answers this code (with HTTP 400 or 429) when an app calls too often.
@@ -119,20 +121,16 @@ impl RetryPolicy {
     }
 }
 
+/// Header names made once, not parsed from text on every reply.
+static RETRY_AFTER: HeaderName = reqwest::header::RETRY_AFTER;
+static RATELIMIT_RESET: HeaderName = HeaderName::from_static("x-ogw-ratelimit-reset");
+
 /// The wait a reply asks for: `Retry-After` (seconds) or Feishu's `x-ogw-ratelimit-reset`
 /// (seconds until the limit resets); the longer when both are present.
 pub(crate) fn server_delay(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    ["retry-after", "x-ogw-ratelimit-reset"]
-        .iter()
-        .filter_map(|name| {
-            headers
-                .get(*name)?
-                .to_str()
-                .ok()?
-                .trim()
-                .parse::<f64>()
-                .ok()
-        })
+    [&RETRY_AFTER, &RATELIMIT_RESET]
+        .into_iter()
+        .filter_map(|name| headers.get(name)?.to_str().ok()?.trim().parse::<f64>().ok())
         .filter(|secs| secs.is_finite() && *secs >= 0.0)
         .map(|secs| Duration::from_secs_f64(secs.min(86_400.0)))
         .max()

@@ -3,9 +3,10 @@
 //! identical reply; allocations per call; and a 1 MB paged list decoded by the generated
 //! types against serde-derive types of the same shape.
 //!
-//! `cargo bench -p feishu-tests --bench per_call` prints a table (BENCHMARKS.md). Rounds
-//! alternate between the two clients so a noisy machine slows both alike; compare the
-//! ratios, not the absolute numbers.
+//! `cargo bench -p feishu-tests --bench per_call` prints two markdown tables of the same
+//! shape every run (BENCHMARKS.md); `PER_CALL_QUICK=1` runs fewer, shorter rounds for a
+//! quick look. Rounds alternate between the two clients so a noisy machine slows both
+//! alike; compare the ratios, not the absolute numbers.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -54,9 +55,30 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-/// Calls per round, rounds per client: bounded, so the bench stops by itself.
-const CALLS: u32 = 5_000;
-const ROUNDS: usize = 4;
+/// How long the bench runs: bounded either way, so it stops by itself.
+#[derive(Clone, Copy)]
+struct Size {
+    /// Calls per round.
+    calls: u32,
+    /// Rounds per client.
+    rounds: usize,
+    /// Rounds of [`DECODES`] decodes per decoder.
+    decode_rounds: usize,
+}
+
+const FULL: Size = Size {
+    calls: 5_000,
+    rounds: 4,
+    decode_rounds: 5,
+};
+/// `PER_CALL_QUICK=1`.
+const QUICK: Size = Size {
+    calls: 1_000,
+    rounds: 2,
+    decode_rounds: 2,
+};
+/// Decodes of the 1 MB list per timed round.
+const DECODES: u32 = 20;
 
 const SEED_REPLY: &str = r#"{"code":0,"msg":"success","data":{"session":{"id":"session_4dfunz7sp1g8m","created_at":"1711975665710","modified_at":"1711975665710","created_by":"1794840334557292","channel_context":"{}","metadata":"{}"}}}"#;
 const TOKEN_REPLY: &str = r#"{"code":0,"msg":"ok","tenant_access_token":"t-bench","expire":7200}"#;
@@ -117,13 +139,13 @@ struct UpdateBody<'a> {
     channel_context: &'a str,
 }
 
-/// One round: `CALLS` calls, their rate and allocations per call.
+/// One round of calls: their rate and allocations per call.
 struct Round {
     per_second: f64,
     allocations: f64,
 }
 
-async fn timed<F, Fut>(mut call: F) -> Round
+async fn timed<F, Fut>(calls: u32, mut call: F) -> Round
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = ()>,
@@ -131,14 +153,14 @@ where
     ALLOCATIONS.store(0, Ordering::Relaxed);
     COUNTING.with(|c| c.set(true));
     let start = Instant::now();
-    for _ in 0..CALLS {
+    for _ in 0..calls {
         call().await;
     }
     let elapsed = start.elapsed();
     COUNTING.with(|c| c.set(false));
     Round {
-        per_second: f64::from(CALLS) / elapsed.as_secs_f64(),
-        allocations: ALLOCATIONS.load(Ordering::Relaxed) as f64 / f64::from(CALLS),
+        per_second: f64::from(calls) / elapsed.as_secs_f64(),
+        allocations: ALLOCATIONS.load(Ordering::Relaxed) as f64 / f64::from(calls),
     }
 }
 
@@ -176,7 +198,7 @@ fn median(rounds: &[Round]) -> (f64, f64) {
     (rates[rates.len() / 2], allocations[allocations.len() / 2])
 }
 
-fn calls_per_second(addr: SocketAddr) -> ((f64, f64), (f64, f64)) {
+fn calls_per_second(addr: SocketAddr, size: Size) -> ((f64, f64), (f64, f64)) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -201,9 +223,9 @@ fn calls_per_second(addr: SocketAddr) -> ((f64, f64), (f64, f64)) {
             plain_call(&http, &url).await;
         }
         let (mut ours, mut plain) = (Vec::new(), Vec::new());
-        for _ in 0..ROUNDS {
-            ours.push(timed(|| generated_call(&client)).await);
-            plain.push(timed(|| plain_call(&http, &url)).await);
+        for _ in 0..size.rounds {
+            ours.push(timed(size.calls, || generated_call(&client)).await);
+            plain.push(timed(size.calls, || plain_call(&http, &url)).await);
         }
         (median(&ours), median(&plain))
     })
@@ -255,27 +277,31 @@ fn big_list() -> String {
 }
 
 /// Megabytes per second decoding `text` as `T`, best of a few bounded rounds.
-fn decode_rate<T: for<'de> Deserialize<'de>>(text: &str) -> f64 {
+fn decode_rate<T: for<'de> Deserialize<'de>>(text: &str, rounds: usize) -> f64 {
     let mut best = f64::MAX;
-    for _ in 0..5 {
+    for _ in 0..rounds {
         let start = Instant::now();
-        for _ in 0..20 {
+        for _ in 0..DECODES {
             black_box(serde_json::from_str::<T>(text).expect("decodes"));
         }
-        best = best.min(start.elapsed().as_secs_f64() / 20.0);
+        best = best.min(start.elapsed().as_secs_f64() / f64::from(DECODES));
     }
     text.len() as f64 / 1e6 / best
 }
 
 fn main() {
+    let size = match std::env::var("PER_CALL_QUICK") {
+        Ok(v) if v == "1" => QUICK,
+        _ => FULL,
+    };
     let addr = start_server();
-    let ((ours, ours_allocs), (plain, plain_allocs)) = calls_per_second(addr);
+    let ((ours, ours_allocs), (plain, plain_allocs)) = calls_per_second(addr, size);
     let list = big_list();
     // Alternate the two decoders twice; keep each one's better figure.
     let (mut generated, mut derived) = (0f64, 0f64);
     for _ in 0..2 {
-        generated = generated.max(decode_rate::<ListResponse>(&list));
-        derived = derived.max(decode_rate::<PlainList>(&list));
+        generated = generated.max(decode_rate::<ListResponse>(&list, size.decode_rounds));
+        derived = derived.max(decode_rate::<PlainList>(&list, size.decode_rounds));
     }
     println!("| per call (seed `update`, local keep-alive server) | calls/s | allocations/call |");
     println!("| --- | ---: | ---: |");

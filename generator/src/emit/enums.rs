@@ -225,7 +225,7 @@ fn string_wire(ty: &Ident, variants: &[Ident], values: &[(String, Option<String>
         default_value: quote! { "" },
         display: quote! { f.write_str(self.as_str()) },
         serialize: quote! { serializer.serialize_str(self.as_str()) },
-        deserialize: quote! { String::deserialize(deserializer).map(Self::from) },
+        deserialize: quote! { feishu_runtime::object::string_enum(deserializer) },
     }
 }
 

@@ -375,7 +375,7 @@ impl<'de> serde::Deserialize<'de> for ChatStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
+        feishu_runtime::object::string_enum(deserializer)
     }
 }
 
@@ -448,7 +448,7 @@ impl<'de> serde::Deserialize<'de> for UserIdType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
+        feishu_runtime::object::string_enum(deserializer)
     }
 }
 
@@ -517,7 +517,7 @@ impl<'de> serde::Deserialize<'de> for SortType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
+        feishu_runtime::object::string_enum(deserializer)
     }
 }
 

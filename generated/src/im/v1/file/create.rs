@@ -226,7 +226,7 @@ impl<'de> serde::Deserialize<'de> for FileType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
+        feishu_runtime::object::string_enum(deserializer)
     }
 }
 
