@@ -272,6 +272,8 @@ fn full_program(ours: &Path) -> Result<(String, usize), Box<dyn Error>> {
             calls.push(call);
         }
     }
+    // Each call in a function of its own, as a program would have them, not one state
+    // machine holding them all.
     let mut main = String::from(
         "//! One endpoint of every service through the generated crate with `full` on.\n\n\
          use feishu_api::{Client, runtime};\n\n\
@@ -282,12 +284,15 @@ fn full_program(ours: &Path) -> Result<(String, usize), Box<dyn Error>> {
          .base_url(base)\n        .build()\n        .expect(\"a client\");\n    \
          let client = Client::new(core);\n",
     );
-    for call in &calls {
-        main.push_str(&format!(
-            "    match {call}.await {{\n        Ok(reply) => println!(\"{{reply:?}}\"),\n        Err(error) => eprintln!(\"{{error}}\"),\n    }}\n"
+    let mut functions = String::new();
+    for (n, call) in calls.iter().enumerate() {
+        main.push_str(&format!("    call_{n}(&client).await;\n"));
+        functions.push_str(&format!(
+            "\nasync fn call_{n}(client: &Client) {{\n    match {call}.await {{\n        Ok(reply) => println!(\"{{reply:?}}\"),\n        Err(error) => eprintln!(\"{{error}}\"),\n    }}\n}}\n"
         ));
     }
     main.push_str("}\n");
+    main.push_str(&functions);
     Ok((main, calls.len()))
 }
 

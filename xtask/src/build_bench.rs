@@ -66,8 +66,19 @@ pub fn run(options: &Options) -> Result<bool, Box<dyn Error>> {
     } else {
         Vec::new()
     };
+    let per_call = if options.release {
+        Some(per_call_tables()?)
+    } else {
+        None
+    };
     print_table(&builds, &rows);
     print_programs(&programs);
+    if let Some(tables) = per_call {
+        println!();
+        println!("What one call costs at run time (`cargo bench -p feishu-tests --bench per_call`):");
+        println!();
+        print!("{tables}");
+    }
     println!(
         "Generation (parse + emit + format + write, in this process): {generation_s:.2} s for {our_endpoints} endpoints; \
          generated source {:.1} MB, {our_lines} lines.",
@@ -79,14 +90,15 @@ pub fn run(options: &Options) -> Result<bool, Box<dyn Error>> {
     Ok(true)
 }
 
-/// The builds compared: one service of ours, all of ours, openlark as it comes, openlark's
-/// smallest feature set that has `im`, and openlark with every feature.
+/// The builds compared: one service of ours, the services openlark's `communication` feature
+/// covers, all of ours, openlark as it comes, openlark's `communication` (its smallest set
+/// with `im`), and openlark with every feature.
 fn builds(
     options: &Options,
     ours: &Path,
     probe: &Path,
     our_endpoints: usize,
-) -> Result<[Build; 5], Box<dyn Error>> {
+) -> Result<[Build; 6], Box<dyn Error>> {
     Ok([
         Build {
             label: format!("feishu-api, `{}` only", options.service),
@@ -98,6 +110,21 @@ fn builds(
             ],
             own: is_ours,
             endpoints: service_endpoints(ours, &options.service)?,
+            all_paths: None,
+        },
+        Build {
+            label: format!("feishu-api, `{COMMUNICATION}` (what openlark's `communication` covers)"),
+            dir: ours.to_path_buf(),
+            args: vec![
+                "--no-default-features".into(),
+                "--features".into(),
+                COMMUNICATION.into(),
+            ],
+            own: is_ours,
+            endpoints: COMMUNICATION
+                .split(',')
+                .map(|service| service_endpoints(ours, service))
+                .sum::<Result<usize, _>>()?,
             all_paths: None,
         },
         Build {
@@ -137,6 +164,10 @@ fn builds(
         },
     ])
 }
+
+/// The services of openlark-communication (its `im`, `contact`, `moments`, `aily` and
+/// `event` modules), as our features.
+const COMMUNICATION: &str = "aily,contact,event,im,moments";
 
 /// One timed build: which of the builds, `check` or `build`, and what it cost.
 type Row = (usize, &'static str, Timing);
@@ -288,6 +319,23 @@ fn print_programs(programs: &[Built]) {
     );
 }
 
+/// The per-call bench's tables (the generated client against plain reqwest + serde derive
+/// on a local keep-alive server, and the 1 MB decode), run from the repository in its own
+/// target directory.
+fn per_call_tables() -> Result<String, Box<dyn Error>> {
+    let output = Command::new(env!("CARGO"))
+        .args(["bench", "--locked", "-p", "feishu-tests", "--bench", "per_call"])
+        .current_dir(crate::codegen::repo_root())
+        .env_remove("RUSTFLAGS")
+        .stderr(std::process::Stdio::inherit())
+        .output()?;
+    if !output.status.success() {
+        return Err("`cargo bench --bench per_call` failed".into());
+    }
+    eprintln!("per_call bench done");
+    Ok(String::from_utf8(output.stdout)?)
+}
+
 /// A program `build-bench` writes (see `binaries`).
 fn is_program(name: &str) -> bool {
     name.starts_with("seed-") || name.starts_with("full-")
@@ -318,7 +366,7 @@ fn time_build(build: &Build, mode: &str, target: &Path) -> Result<Timing, Box<dy
         .env("CARGO_PROFILE_DEV_DEBUG", "0")
         // Our own crate is regenerated, not edited: build it from scratch every time.
         .env_remove("RUSTFLAGS");
-    clean_own(build, target)?;
+    clean_own(build, mode, target)?;
     let started = Instant::now();
     let status = command.status()?;
     let wall_s = started.elapsed().as_secs_f64();
@@ -338,9 +386,10 @@ fn time_build(build: &Build, mode: &str, target: &Path) -> Result<Timing, Box<dy
     })
 }
 
-/// Remove the side's own compiled crates, so each build compiles them (dependencies
-/// stay built).
-fn clean_own(build: &Build, target: &Path) -> Result<(), Box<dyn Error>> {
+/// Remove the side's own compiled crates in the profile `mode` builds with, so each build
+/// compiles them (dependencies stay built). `cargo clean -p` without `--release` leaves
+/// the release profile's artifacts, so a release build after the first would reuse them.
+fn clean_own(build: &Build, mode: &str, target: &Path) -> Result<(), Box<dyn Error>> {
     let metadata = metadata(&build.dir, &build.args)?;
     let packages: BTreeSet<&str> = metadata["packages"]
         .as_array()
@@ -352,6 +401,7 @@ fn clean_own(build: &Build, target: &Path) -> Result<(), Box<dyn Error>> {
     let mut command = Command::new(env!("CARGO"));
     command
         .arg("clean")
+        .args((mode == "build").then_some("--release"))
         .current_dir(&build.dir)
         .env("CARGO_TARGET_DIR", target);
     for package in &packages {
