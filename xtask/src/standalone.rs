@@ -4,7 +4,7 @@
 
 use std::error::Error;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use feishu_codegen::emit::{EmitOptions, emit_crate};
 use feishu_codegen::parse::Outcome;
@@ -12,16 +12,99 @@ use feishu_codegen::spec::{Spec, check};
 
 use crate::codegen::repo_root;
 use crate::files::{Tree, replace_dir};
-use crate::pages::{collect, parse_all, print_diagnostics, warnings};
+use crate::pages::{Page, Parsed, collect, parse_pages, print_diagnostics, read_pages, warnings};
+
+/// What one generation did, and how long each phase took.
+#[derive(Debug, Clone, Default)]
+pub struct Generated {
+    pub endpoints: usize,
+    pub files: usize,
+    /// `file: reason` for each page that is not in the crate.
+    pub left_out: Vec<String>,
+    pub warnings: usize,
+    /// Reading the pages (when [`run`] reads them), parsing and checking.
+    pub parse: Duration,
+    pub emit: Duration,
+    pub write: Duration,
+}
 
 /// True when every page became part of the crate (and, with `deny_warnings`, had no
 /// warning).
 pub fn run(pages: &[PathBuf], out: &Path, deny_warnings: bool) -> Result<bool, Box<dyn Error>> {
     let started = Instant::now();
-    let files = collect(pages)?;
-    let parsed = parse_all(&files, None);
-    print_diagnostics(&parsed);
+    let pages = read_pages(&collect(pages)?, None);
+    let read = started.elapsed();
+    let mut generated = generate(&pages, out, true)?;
+    generated.parse += read;
+    for line in &generated.left_out {
+        eprintln!("left out: {line}");
+    }
+    eprintln!(
+        "codegen: {} endpoint(s) in {} ({} file(s)); {} page(s) left out",
+        generated.endpoints,
+        out.display(),
+        generated.files,
+        generated.left_out.len()
+    );
+    let (parse, emit, write) = (generated.parse, generated.emit, generated.write);
+    eprintln!(
+        "codegen: {:.2} s: parse and check {:.2} s, emit and format {:.2} s, write {:.2} s",
+        (parse + emit + write).as_secs_f64(),
+        parse.as_secs_f64(),
+        emit.as_secs_f64(),
+        write.as_secs_f64(),
+    );
+    if deny_warnings && generated.warnings > 0 {
+        eprintln!(
+            "{} warning(s), and --deny-warnings makes them fatal",
+            generated.warnings
+        );
+        return Ok(false);
+    }
+    Ok(generated.left_out.is_empty())
+}
+
+/// Parse, check, emit and write the crate for pages already in memory; diagnostics are
+/// printed when `show_diagnostics`.
+pub fn generate(
+    pages: &[Page],
+    out: &Path,
+    show_diagnostics: bool,
+) -> Result<Generated, Box<dyn Error>> {
+    let started = Instant::now();
+    let parsed = parse_pages(pages);
+    if show_diagnostics {
+        print_diagnostics(&parsed);
+    }
     let warnings = warnings(&parsed);
+    let (specs, left_out) = usable_specs(parsed);
+    let parsed_at = Instant::now();
+    let runtime = repo_root().join("runtime");
+    let options = EmitOptions {
+        runtime_path: runtime.to_string_lossy().replace('\\', "/"),
+        standalone: true,
+        ..EmitOptions::default()
+    };
+    let tree: Tree = emit_crate(&specs, &options)?
+        .into_iter()
+        .map(|f| (f.path, f.contents))
+        .collect();
+    let emitted_at = Instant::now();
+    replace_dir(out, &tree)?;
+    Ok(Generated {
+        endpoints: specs.len(),
+        files: tree.len(),
+        left_out,
+        warnings,
+        parse: parsed_at - started,
+        emit: emitted_at - parsed_at,
+        write: emitted_at.elapsed(),
+    })
+}
+
+/// The specs that parsed and check cleanly, sorted by id, and why each other page was
+/// left out.
+fn usable_specs(parsed: Vec<Parsed>) -> (Vec<Spec>, Vec<String>) {
     let mut left_out = Vec::new();
     let mut specs: Vec<Spec> = Vec::new();
     for page in parsed {
@@ -43,41 +126,5 @@ pub fn run(pages: &[PathBuf], out: &Path, deny_warnings: bool) -> Result<bool, B
         }
     }
     specs.sort_by(|a, b| a.id.cmp(&b.id));
-    let parsed_at = Instant::now();
-    let runtime = repo_root().join("runtime");
-    let options = EmitOptions {
-        runtime_path: runtime.to_string_lossy().replace('\\', "/"),
-        standalone: true,
-        ..EmitOptions::default()
-    };
-    let tree: Tree = emit_crate(&specs, &options)?
-        .into_iter()
-        .map(|f| (f.path, f.contents))
-        .collect();
-    let emitted_at = Instant::now();
-    replace_dir(out, &tree)?;
-    let written_at = Instant::now();
-    for line in &left_out {
-        eprintln!("left out: {line}");
-    }
-    eprintln!(
-        "codegen: {} endpoint(s) in {} ({} file(s)); {} page(s) left out",
-        specs.len(),
-        out.display(),
-        tree.len(),
-        left_out.len()
-    );
-    let seconds = |from: Instant, to: Instant| (to - from).as_secs_f64();
-    eprintln!(
-        "codegen: {:.2} s: parse and check {:.2} s, emit and format {:.2} s, write {:.2} s",
-        seconds(started, written_at),
-        seconds(started, parsed_at),
-        seconds(parsed_at, emitted_at),
-        seconds(emitted_at, written_at),
-    );
-    if deny_warnings && warnings > 0 {
-        eprintln!("{warnings} warning(s), and --deny-warnings makes them fatal");
-        return Ok(false);
-    }
-    Ok(left_out.is_empty())
+    (specs, left_out)
 }

@@ -1,0 +1,160 @@
+//! `cargo xtask gen-bench --pages <DIR>`: how long generating a crate takes (parse and
+//! check, emit and format, write, and wall) for the pages and for a bigger set made from
+//! them ([`crate::bigger_corpus`]), each into a new directory and again into its own
+//! unchanged tree. Prints a markdown table; best and median of N runs.
+
+use std::error::Error;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::bigger_corpus::{self, bigger_corpus};
+use crate::pages::Page;
+use crate::standalone::generate;
+
+/// One page set's measurement: a row of the table.
+#[derive(Debug, Clone)]
+pub struct GenRow {
+    /// Which page set.
+    pub set: String,
+    /// `new directory` or `unchanged tree`.
+    pub target: &'static str,
+    pub pages: usize,
+    pub endpoints: usize,
+    pub files: usize,
+    pub parse: Timing,
+    pub emit: Timing,
+    pub write: Timing,
+    pub wall: Timing,
+}
+
+/// Best and median of the runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Timing {
+    pub best: Duration,
+    pub median: Duration,
+}
+
+impl Timing {
+    fn of(mut samples: Vec<Duration>) -> Timing {
+        samples.sort();
+        Timing {
+            best: samples.first().copied().unwrap_or_default(),
+            median: samples.get(samples.len() / 2).copied().unwrap_or_default(),
+        }
+    }
+}
+
+pub fn run(
+    inputs: &[PathBuf],
+    runs: usize,
+    big: &bigger_corpus::Options,
+) -> Result<bool, Box<dyn Error>> {
+    if cfg!(debug_assertions) {
+        eprintln!("note: a debug build; run `cargo run --release -p xtask -- gen-bench ...`");
+    }
+    let corpus = crate::pages::read_pages(&crate::pages::collect(inputs)?, None);
+    let bigger = bigger_corpus(inputs, big)?;
+    let work = std::env::temp_dir().join(format!("gen-bench-{}", std::process::id()));
+    let sets = [("the pages", corpus), ("the bigger set", bigger)];
+    let rows = measure(&sets, runs.max(1), &work);
+    let _ = std::fs::remove_dir_all(&work);
+    println!(
+        "{} threads, best / median of {} runs (seconds)\n",
+        rayon::current_num_threads(),
+        runs.max(1)
+    );
+    print_table(&rows?);
+    Ok(true)
+}
+
+/// Generate each named page set `runs` times into a new directory under `work`, then
+/// `runs` times into that (unchanged) tree; one row each.
+pub fn measure(
+    sets: &[(&str, Vec<Page>)],
+    runs: usize,
+    work: &Path,
+) -> Result<Vec<GenRow>, Box<dyn Error>> {
+    let mut rows = Vec::new();
+    for (n, (name, pages)) in sets.iter().enumerate() {
+        let out = work.join(format!("set-{n}"));
+        let fresh = repeat(runs, pages, &out, true)?;
+        let unchanged = repeat(runs, pages, &out, false)?;
+        for (target, samples) in [("new directory", fresh), ("unchanged tree", unchanged)] {
+            rows.push(row(name, target, pages.len(), &samples));
+        }
+        std::fs::remove_dir_all(&out)?;
+    }
+    Ok(rows)
+}
+
+/// One generation's phases and wall time.
+struct Sample {
+    generated: crate::standalone::Generated,
+    wall: Duration,
+}
+
+fn repeat(
+    runs: usize,
+    pages: &[Page],
+    out: &Path,
+    fresh: bool,
+) -> Result<Vec<Sample>, Box<dyn Error>> {
+    (0..runs)
+        .map(|_| {
+            if fresh && out.exists() {
+                std::fs::remove_dir_all(out)?;
+            }
+            let started = Instant::now();
+            let generated = generate(pages, out, false)?;
+            Ok(Sample {
+                generated,
+                wall: started.elapsed(),
+            })
+        })
+        .collect()
+}
+
+fn row(set: &str, target: &'static str, pages: usize, samples: &[Sample]) -> GenRow {
+    let timing = |phase: fn(&Sample) -> Duration| Timing::of(samples.iter().map(phase).collect());
+    let last = samples.last().map(|s| &s.generated);
+    GenRow {
+        set: set.to_string(),
+        target,
+        pages,
+        endpoints: last.map_or(0, |g| g.endpoints),
+        files: last.map_or(0, |g| g.files),
+        parse: timing(|s| s.generated.parse),
+        emit: timing(|s| s.generated.emit),
+        write: timing(|s| s.generated.write),
+        wall: timing(|s| s.wall),
+    }
+}
+
+/// The rows as a markdown table, each time as `best / median`.
+pub fn print_table(rows: &[GenRow]) {
+    println!(
+        "| pages | into | pages | endpoints | files | parse and check | emit and format | write | wall |"
+    );
+    println!("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    let shown = |t: Timing| {
+        format!(
+            "{:.2} / {:.2}",
+            t.best.as_secs_f64(),
+            t.median.as_secs_f64()
+        )
+    };
+    for row in rows {
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            row.set,
+            row.target,
+            row.pages,
+            row.endpoints,
+            row.files,
+            shown(row.parse),
+            shown(row.emit),
+            shown(row.write),
+            shown(row.wall)
+        );
+    }
+}
