@@ -1,10 +1,12 @@
 //! Writing output so that a failed run never leaves half-written files: single files go
 //! through a temp file and a rename, whole trees are built beside the target and swapped in.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 /// Relative path (with `/`) → contents.
 pub type Tree = BTreeMap<String, String>;
@@ -84,16 +86,18 @@ pub fn replace_dir(dir: &Path, tree: &Tree) -> io::Result<()> {
             fs::remove_dir_all(leftover)?;
         }
     }
-    let written = tree.iter().try_for_each(|(rel, contents)| {
-        let path = staging.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        let current = dir.join(rel);
-        if unchanged(&current, contents) && fs::hard_link(&current, &path).is_ok() {
-            return Ok(());
-        }
-        fs::write(path, contents)
+    // Directories first (each once), then the files on rayon's threads: comparing with
+    // the old file, linking or writing is mostly waiting on the file system.
+    let parents: BTreeSet<&Path> = tree
+        .keys()
+        .filter_map(|rel| Path::new(rel).parent())
+        .collect();
+    let made = parents
+        .iter()
+        .try_for_each(|parent| fs::create_dir_all(staging.join(parent)));
+    let written = made.and_then(|()| {
+        tree.par_iter()
+            .try_for_each(|(rel, contents)| stage_file(dir, &staging, rel, contents))
     });
     if let Err(err) = written {
         let _ = fs::remove_dir_all(&staging);
@@ -112,6 +116,17 @@ pub fn replace_dir(dir: &Path, tree: &Tree) -> io::Result<()> {
         fs::remove_dir_all(&old)?;
     }
     Ok(())
+}
+
+/// One file of the tree into `staging`: hard-linked from `dir` when unchanged there,
+/// else written.
+fn stage_file(dir: &Path, staging: &Path, rel: &str, contents: &str) -> io::Result<()> {
+    let path = staging.join(rel);
+    let current = dir.join(rel);
+    if unchanged(&current, contents) && fs::hard_link(&current, &path).is_ok() {
+        return Ok(());
+    }
+    fs::write(path, contents)
 }
 
 /// Whether the regular file at `path` holds exactly `contents` (the size is read first).

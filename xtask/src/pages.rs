@@ -1,7 +1,7 @@
 //! Finding pages and parsing them, one result per page whatever happens to it.
 
 use std::collections::BTreeMap;
-use std::io;
+use std::io::{self, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
@@ -252,12 +252,20 @@ fn guarded(file: &str, text: &str, parse: fn(&str, &str) -> Outcome) -> Outcome 
 }
 
 /// Print each diagnostic as `file:line:column: level[kind]: message` with the page line
-/// and the spot underlined.
+/// and the spot underlined (rendered on rayon's threads, printed in page order).
 pub fn print_diagnostics(parsed: &[Parsed]) {
-    for page in parsed {
-        for diagnostic in page.diagnostics() {
-            eprintln!("{}", diagnostic.render(&page.file, page.source.as_deref()));
-        }
+    let rendered: Vec<String> = parsed
+        .par_iter()
+        .flat_map_iter(|page| {
+            page.diagnostics()
+                .iter()
+                .map(|diagnostic| diagnostic.render(&page.file, page.source.as_deref()))
+        })
+        .collect();
+    let mut stderr = io::stderr().lock();
+    for line in rendered {
+        // Nowhere to report a closed stderr; the run goes on.
+        let _ = writeln!(stderr, "{line}");
     }
 }
 

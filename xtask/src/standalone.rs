@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use feishu_codegen::emit::{EmitOptions, emit_crate};
 use feishu_codegen::parse::Outcome;
 use feishu_codegen::spec::{Spec, check};
+use rayon::prelude::*;
 
 use crate::codegen::repo_root;
 use crate::files::{Tree, replace_dir};
@@ -105,9 +106,20 @@ pub fn generate(
 /// The specs that parsed and check cleanly, sorted by id, and why each other page was
 /// left out.
 fn usable_specs(parsed: Vec<Parsed>) -> (Vec<Spec>, Vec<String>) {
+    // Checked on rayon's threads; the pages stay in order.
+    let checked: Vec<(Parsed, Vec<String>)> = parsed
+        .into_par_iter()
+        .map(|page| {
+            let problems = match &page.outcome {
+                Outcome::Endpoint(spec) if !page.failed() => check::check(spec),
+                _ => Vec::new(),
+            };
+            (page, problems)
+        })
+        .collect();
     let mut left_out = Vec::new();
     let mut specs: Vec<Spec> = Vec::new();
-    for page in parsed {
+    for (page, problems) in checked {
         if page.failed() {
             left_out.push(format!(
                 "{}: the page has errors (`cargo xtask parse` shows them)",
@@ -118,7 +130,6 @@ fn usable_specs(parsed: Vec<Parsed>) -> (Vec<Spec>, Vec<String>) {
         let Outcome::Endpoint(spec) = page.outcome else {
             continue;
         };
-        let problems = check::check(&spec);
         if !problems.is_empty() {
             left_out.push(format!("{}: {}", page.file, problems.join("; ")));
         } else {
