@@ -55,6 +55,29 @@ fn read_into(root: &Path, dir: &Path, tree: &mut Tree) -> io::Result<()> {
     Ok(())
 }
 
+/// Every file under `dir`, relative, with `/` separators, contents unread. A missing dir is
+/// empty.
+pub fn list_files(dir: &Path) -> io::Result<Vec<String>> {
+    let mut files = Vec::new();
+    if dir.exists() {
+        list_into(dir, dir, &mut files)?;
+    }
+    Ok(files)
+}
+
+fn list_into(root: &Path, dir: &Path, files: &mut Vec<String>) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            list_into(root, &path, files)?;
+        } else {
+            let relative = path.strip_prefix(root).unwrap_or(&path);
+            files.push(relative.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    Ok(())
+}
+
 /// How the tree on disk differs from the wanted one: `stale`, `missing` and `extra` lines.
 pub fn differences(dir: &Path, wanted: &Tree) -> io::Result<Vec<String>> {
     let actual = read_tree(dir)?;

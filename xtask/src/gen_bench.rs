@@ -67,8 +67,9 @@ pub fn run(
     Ok(true)
 }
 
-/// Generate each named page set `runs` times into a new directory under `work`, then
-/// `runs` times into that (unchanged) tree; one row each.
+/// Generate each named page set `runs` times into a new directory under `work`, `runs`
+/// times into that tree with its manifest removed (a full run), then `runs` times into it
+/// unchanged; one row each.
 pub fn measure(
     sets: &[(&str, Vec<Page>)],
     runs: usize,
@@ -77,14 +78,35 @@ pub fn measure(
     let mut rows = Vec::new();
     for (n, (name, pages)) in sets.iter().enumerate() {
         let out = work.join(format!("set-{n}"));
-        let fresh = repeat(runs, pages, &out, true)?;
-        let unchanged = repeat(runs, pages, &out, false)?;
-        for (target, samples) in [("new directory", fresh), ("unchanged tree", unchanged)] {
-            rows.push(row(name, target, pages.len(), &samples));
+        for target in [Target::New, Target::Existing, Target::Unchanged] {
+            let samples = repeat(runs, pages, &out, target)?;
+            rows.push(row(name, target.label(), pages.len(), &samples));
         }
         std::fs::remove_dir_all(&out)?;
     }
     Ok(rows)
+}
+
+/// Where a measured run writes.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    /// A directory that does not exist yet.
+    New,
+    /// The tree of the run before, its manifest removed: a full run that compares,
+    /// links and swaps in every file.
+    Existing,
+    /// The tree of the run before with its manifest: nothing to do.
+    Unchanged,
+}
+
+impl Target {
+    fn label(self) -> &'static str {
+        match self {
+            Target::New => "new directory",
+            Target::Existing => "existing tree, full run",
+            Target::Unchanged => "unchanged tree",
+        }
+    }
 }
 
 /// One generation's phases and wall time.
@@ -97,12 +119,14 @@ fn repeat(
     runs: usize,
     pages: &[Page],
     out: &Path,
-    fresh: bool,
+    target_kind: Target,
 ) -> Result<Vec<Sample>, Box<dyn Error>> {
     (0..runs)
         .map(|_| {
-            if fresh && out.exists() {
-                std::fs::remove_dir_all(out)?;
+            match target_kind {
+                Target::New if out.exists() => std::fs::remove_dir_all(out)?,
+                Target::Existing => remove_manifest(out)?,
+                _ => {}
             }
             let started = Instant::now();
             let generated = generate(pages, out, false)?;
@@ -112,6 +136,18 @@ fn repeat(
             })
         })
         .collect()
+}
+
+/// The manifest [`generate`] keeps beside `out`, so the next run is a full one.
+fn remove_manifest(out: &Path) -> std::io::Result<()> {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match std::fs::remove_file(out.with_file_name(format!(".{name}.codegen-manifest.json"))) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(err),
+        _ => Ok(()),
+    }
 }
 
 fn row(set: &str, target: &'static str, pages: usize, samples: &[Sample]) -> GenRow {

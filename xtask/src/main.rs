@@ -12,6 +12,7 @@ mod diff_cmd;
 mod files;
 mod fn_lengths;
 mod gen_bench;
+mod manifest;
 mod msrv;
 mod openapi_cmd;
 mod package;
