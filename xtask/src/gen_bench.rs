@@ -25,6 +25,10 @@ pub struct GenRow {
     pub emit: Timing,
     pub write: Timing,
     pub wall: Timing,
+    /// User and system CPU time of the whole process during the run (all threads; zero
+    /// where `/proc/self/stat` cannot be read): what the run costs whatever else the
+    /// machine is doing, where wall time depends on the load.
+    pub cpu: Timing,
 }
 
 /// Best and median of the runs.
@@ -109,10 +113,29 @@ impl Target {
     }
 }
 
-/// One generation's phases and wall time.
+/// One generation's phases, wall and CPU time.
 struct Sample {
     generated: crate::standalone::Generated,
     wall: Duration,
+    cpu: Duration,
+}
+
+/// User plus system CPU time of this process so far, from `/proc/self/stat` (Linux; in
+/// clock ticks of 1/100 s, as on every Linux platform Rust targets by default).
+fn cpu_time() -> Duration {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return Duration::ZERO;
+    };
+    // Fields after the command name (which may hold spaces) start at the state, field 3;
+    // utime and stime are fields 14 and 15.
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let ticks: u64 = after_name
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|field| field.parse::<u64>().ok())
+        .sum();
+    Duration::from_millis(ticks * 10)
 }
 
 fn repeat(
@@ -128,11 +151,12 @@ fn repeat(
                 Target::Existing => remove_manifest(out)?,
                 _ => {}
             }
-            let started = Instant::now();
+            let (started, cpu) = (Instant::now(), cpu_time());
             let generated = generate(pages, out, false)?;
             Ok(Sample {
                 generated,
                 wall: started.elapsed(),
+                cpu: cpu_time().saturating_sub(cpu),
             })
         })
         .collect()
@@ -163,15 +187,16 @@ fn row(set: &str, target: &'static str, pages: usize, samples: &[Sample]) -> Gen
         emit: timing(|s| s.generated.emit),
         write: timing(|s| s.generated.write),
         wall: timing(|s| s.wall),
+        cpu: timing(|s| s.cpu),
     }
 }
 
-/// The rows as a markdown table, each time as `best / median`.
+/// The rows as a markdown table, each time as `best / median` in seconds.
 pub fn print_table(rows: &[GenRow]) {
     println!(
-        "| pages | into | pages | endpoints | files | parse and check | emit and format | write | wall |"
+        "| page set | into | pages | endpoints | files | parse and check | emit and format | write | wall | CPU |"
     );
-    println!("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     let shown = |t: Timing| {
         format!(
             "{:.2} / {:.2}",
@@ -181,7 +206,7 @@ pub fn print_table(rows: &[GenRow]) {
     };
     for row in rows {
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             row.set,
             row.target,
             row.pages,
@@ -190,7 +215,8 @@ pub fn print_table(rows: &[GenRow]) {
             shown(row.parse),
             shown(row.emit),
             shown(row.write),
-            shown(row.wall)
+            shown(row.wall),
+            shown(row.cpu)
         );
     }
 }
