@@ -6,8 +6,6 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 /// Relative path (with `/`) → contents.
 pub type Tree = BTreeMap<String, String>;
 
@@ -109,8 +107,8 @@ pub fn replace_dir(dir: &Path, tree: &Tree) -> io::Result<()> {
             fs::remove_dir_all(leftover)?;
         }
     }
-    // Directories first (each once), then the files on rayon's threads: comparing with
-    // the old file, linking or writing is mostly waiting on the file system.
+    // Directories first (each once), then the files, on one thread: writing is mostly the
+    // file system allocating inodes, and two threads made it slower (BENCHMARKS.md).
     let parents: BTreeSet<&Path> = tree
         .keys()
         .filter_map(|rel| Path::new(rel).parent())
@@ -119,7 +117,7 @@ pub fn replace_dir(dir: &Path, tree: &Tree) -> io::Result<()> {
         .iter()
         .try_for_each(|parent| fs::create_dir_all(staging.join(parent)));
     let written = made.and_then(|()| {
-        tree.par_iter()
+        tree.iter()
             .try_for_each(|(rel, contents)| stage_file(dir, &staging, rel, contents))
     });
     if let Err(err) = written {
