@@ -88,7 +88,8 @@ enum Command {
         inputs: Vec<PathBuf>,
     },
     /// Time generating a crate from --pages and from a bigger set made from them (renamed
-    /// copies of whole services), into a new directory and into an unchanged tree.
+    /// copies of whole services), into a new directory, into its existing tree (a full
+    /// run) and into its unchanged tree.
     GenBench {
         #[arg(long, num_args = 1.., required = true)]
         pages: Vec<PathBuf>,

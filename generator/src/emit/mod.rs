@@ -118,6 +118,7 @@ pub fn emit_crate(
         .collect();
     features.sort();
     features.dedup();
+    rayon::broadcast(|_| docs::forget_literals());
     let ((ir_hash, sources), tests) = rayon::join(
         || {
             rayon::join(
@@ -135,6 +136,7 @@ pub fn emit_crate(
         features: &features,
         standalone: options.standalone,
     };
+    rayon::broadcast(|_| docs::forget_literals());
     let mut files = files::manifest_and_readme(&manifest)?;
     files.extend(sources?);
     files.extend(tests?);
