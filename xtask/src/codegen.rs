@@ -8,7 +8,8 @@ use feishu_codegen::parse::Outcome;
 use feishu_codegen::spec::{Spec, check, overrides, yaml};
 
 use crate::files::{Tree, differences, replace_dir};
-use crate::pages::{collect, parse_all, print_diagnostics};
+use crate::manifest::{Inputs, Manifest, generator_identity, output_hashes};
+use crate::pages::{collect, parse_all, print_diagnostics, read_pages};
 
 /// The workspace root: xtask lives one level below it.
 pub fn repo_root() -> PathBuf {
@@ -91,6 +92,13 @@ const OVERRIDES: &str = "specs/overrides.yaml";
 
 /// True when everything is (or now is) up to date.
 pub fn run(root: &Path, check_only: bool, deny_warnings: bool) -> Result<bool, Box<dyn Error>> {
+    // `--deny-warnings` always reads the pages: the manifest does not keep their warnings.
+    if !deny_warnings && unchanged(root)? {
+        eprintln!(
+            "codegen: specs/ir and generated/ are up to date (nothing changed since the last run)"
+        );
+        return Ok(true);
+    }
     let Some((ir, generated)) = outputs(root, deny_warnings)? else {
         return Ok(false);
     };
@@ -105,17 +113,13 @@ pub fn run(root: &Path, check_only: bool, deny_warnings: bool) -> Result<bool, B
         per_target.push(differences(dir, tree)?);
     }
     let stale: Vec<&String> = per_target.iter().flatten().collect();
-    if stale.is_empty() {
-        eprintln!("codegen: specs/ir and generated/ are up to date");
-        if !check_only {
-            // A merge may have brought generated/ without the lock.
-            refresh_lock(root)?;
-        }
-        return Ok(true);
-    }
     if check_only {
         for line in &stale {
             eprintln!("{line}");
+        }
+        if stale.is_empty() {
+            eprintln!("codegen: specs/ir and generated/ are up to date");
+            return Ok(true);
         }
         eprintln!(
             "codegen --check: {} file(s) differ; run `cargo xtask codegen`",
@@ -128,12 +132,80 @@ pub fn run(root: &Path, check_only: bool, deny_warnings: bool) -> Result<bool, B
             replace_dir(dir, tree)?;
         }
     }
-    eprintln!(
-        "codegen: wrote specs/ir and generated/ ({} file(s) changed)",
-        stale.len()
-    );
+    if stale.is_empty() {
+        eprintln!("codegen: specs/ir and generated/ are up to date");
+    } else {
+        eprintln!(
+            "codegen: wrote specs/ir and generated/ ({} file(s) changed)",
+            stale.len()
+        );
+    }
+    // A merge may have brought generated/ without the lock.
     refresh_lock(root)?;
+    let [(_, ir), (_, generated)] = &targets;
+    record(root, ir, generated)?;
     Ok(true)
+}
+
+/// Where the repository's run keeps its [`Manifest`]: in `target/`, never checked in.
+fn manifest_path(root: &Path) -> PathBuf {
+    root.join("target/codegen-manifest.json")
+}
+
+/// The output directories, each with the prefix its files have in the manifest.
+fn output_dirs(root: &Path) -> [(&'static str, PathBuf); 2] {
+    [
+        ("specs/ir/", root.join("specs/ir")),
+        ("generated/", root.join("generated")),
+    ]
+}
+
+/// Everything the repository's output is made from besides the generator: the pages,
+/// the overrides, and `Cargo.lock` (which the run brings along, so a lock changed since
+/// means another run).
+fn inputs_hash(root: &Path) -> Result<String, Box<dyn Error>> {
+    let mut inputs = Inputs::default();
+    for page in read_pages(&collect(&[root.join("specs/pages")])?, Some(root)) {
+        let bytes = page
+            .contents
+            .map_err(|reason| format!("{}: {reason}", page.file))?;
+        inputs.add(&page.file, &bytes);
+    }
+    for file in [OVERRIDES, "Cargo.lock"] {
+        match std::fs::read(root.join(file)) {
+            Ok(bytes) => inputs.add(file, &bytes),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => inputs.add(file, b"none"),
+            Err(err) => return Err(format!("{file}: {err}").into()),
+        }
+    }
+    Ok(inputs.finish())
+}
+
+/// Whether the last run's manifest still holds: the same generator and inputs, and
+/// `specs/ir/` and `generated/` byte for byte as that run wrote them.
+fn unchanged(root: &Path) -> Result<bool, Box<dyn Error>> {
+    let Some(manifest) = Manifest::load(&manifest_path(root)) else {
+        return Ok(false);
+    };
+    let dirs = output_dirs(root);
+    let dirs: Vec<(&str, &Path)> = dirs.iter().map(|(p, d)| (*p, d.as_path())).collect();
+    Ok(manifest.still_holds(&generator_identity()?, &inputs_hash(root)?, &dirs))
+}
+
+/// Write the manifest of a run that left `specs/ir/` and `generated/` holding these trees.
+fn record(root: &Path, ir: &Tree, generated: &Tree) -> Result<(), Box<dyn Error>> {
+    let mut outputs = output_hashes("specs/ir/", ir);
+    outputs.extend(output_hashes("generated/", generated));
+    let manifest = Manifest {
+        generator: generator_identity()?,
+        inputs: inputs_hash(root)?,
+        outputs,
+        endpoints: ir.len(),
+        warnings: 0,
+        left_out: Vec::new(),
+    };
+    manifest.save(&manifest_path(root))?;
+    Ok(())
 }
 
 /// The generated crate's version follows its IR, and `Cargo.lock` records the version of
@@ -198,6 +270,83 @@ mod tests {
         std::fs::remove_file(root.join("Cargo.lock")).unwrap();
         refresh_lock(root).unwrap();
         assert!(!root.join("Cargo.lock").exists());
+    }
+
+    /// A repository of the project's own pages, without a `Cargo.lock` (nothing to
+    /// refresh), generated once.
+    fn generated_repo() -> tempfile::TempDir {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path();
+        let pages = repo_root().join("specs/pages");
+        for page in collect(std::slice::from_ref(&pages)).unwrap() {
+            let to = root
+                .join("specs/pages")
+                .join(page.strip_prefix(&pages).unwrap());
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(&page, &to).unwrap();
+        }
+        assert!(run(root, false, false).unwrap());
+        temp
+    }
+
+    /// A run with nothing to do is skipped (nothing read beyond hashes, nothing written);
+    /// a hand-edited generated file makes `--check` fail and the next run restore it; an
+    /// edited page is generated again.
+    #[test]
+    fn the_manifest_skips_only_runs_with_nothing_to_do() {
+        let temp = generated_repo();
+        let root = temp.path();
+        assert!(unchanged(root).unwrap());
+        let lib = root.join("generated/src/lib.rs");
+        let written = std::fs::read_to_string(&lib).unwrap();
+
+        std::fs::write(&lib, format!("{written}// edited by hand\n")).unwrap();
+        assert!(!unchanged(root).unwrap());
+        assert!(!run(root, true, false).unwrap(), "--check sees the edit");
+        assert!(run(root, false, false).unwrap());
+        assert_eq!(std::fs::read_to_string(&lib).unwrap(), written);
+        assert!(unchanged(root).unwrap());
+
+        let page = root.join("specs/pages/aily/v1/aily_session/update.md");
+        let text = std::fs::read_to_string(&page).unwrap();
+        std::fs::write(&page, text.replace("更新会话", "更新了会话")).unwrap();
+        assert!(!unchanged(root).unwrap());
+        assert!(run(root, false, false).unwrap());
+        let module = root.join("generated/src/aily/v1/aily_session/update.rs");
+        assert!(
+            std::fs::read_to_string(module)
+                .unwrap()
+                .contains("更新了会话")
+        );
+        assert!(unchanged(root).unwrap());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_unchanged_repository_run_writes_nothing() {
+        use std::os::unix::fs::MetadataExt;
+        let temp = generated_repo();
+        let root = temp.path();
+        let stamps = || -> Vec<(String, u64, std::time::SystemTime)> {
+            ["specs/ir", "generated"]
+                .iter()
+                .flat_map(|dir| {
+                    let dir = root.join(dir);
+                    crate::files::list_files(&dir)
+                        .unwrap()
+                        .into_iter()
+                        .map(move |rel| {
+                            let meta = std::fs::metadata(dir.join(&rel)).unwrap();
+                            (rel, meta.ino(), meta.modified().unwrap())
+                        })
+                })
+                .collect()
+        };
+        let before = stamps();
+        assert!(!before.is_empty());
+        assert!(unchanged(root).unwrap(), "the run is skipped");
+        assert!(run(root, false, false).unwrap());
+        assert_eq!(stamps(), before);
     }
 
     /// The checked-in `specs/ir/` and `generated/` are what codegen writes, so plain

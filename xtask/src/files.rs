@@ -1,7 +1,7 @@
 //! Writing output so that a failed run never leaves half-written files: single files go
 //! through a temp file and a rename, whole trees are built beside the target and swapped in.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -53,6 +53,29 @@ fn read_into(root: &Path, dir: &Path, tree: &mut Tree) -> io::Result<()> {
     Ok(())
 }
 
+/// Every file under `dir`, relative, with `/` separators, contents unread. A missing dir is
+/// empty.
+pub fn list_files(dir: &Path) -> io::Result<Vec<String>> {
+    let mut files = Vec::new();
+    if dir.exists() {
+        list_into(dir, dir, &mut files)?;
+    }
+    Ok(files)
+}
+
+fn list_into(root: &Path, dir: &Path, files: &mut Vec<String>) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            list_into(root, &path, files)?;
+        } else {
+            let relative = path.strip_prefix(root).unwrap_or(&path);
+            files.push(relative.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    Ok(())
+}
+
 /// How the tree on disk differs from the wanted one: `stale`, `missing` and `extra` lines.
 pub fn differences(dir: &Path, wanted: &Tree) -> io::Result<Vec<String>> {
     let actual = read_tree(dir)?;
@@ -84,16 +107,18 @@ pub fn replace_dir(dir: &Path, tree: &Tree) -> io::Result<()> {
             fs::remove_dir_all(leftover)?;
         }
     }
-    let written = tree.iter().try_for_each(|(rel, contents)| {
-        let path = staging.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        let current = dir.join(rel);
-        if unchanged(&current, contents) && fs::hard_link(&current, &path).is_ok() {
-            return Ok(());
-        }
-        fs::write(path, contents)
+    // Directories first (each once), then the files, on one thread: writing is mostly the
+    // file system allocating inodes, and two threads made it slower (BENCHMARKS.md).
+    let parents: BTreeSet<&Path> = tree
+        .keys()
+        .filter_map(|rel| Path::new(rel).parent())
+        .collect();
+    let made = parents
+        .iter()
+        .try_for_each(|parent| fs::create_dir_all(staging.join(parent)));
+    let written = made.and_then(|()| {
+        tree.iter()
+            .try_for_each(|(rel, contents)| stage_file(dir, &staging, rel, contents))
     });
     if let Err(err) = written {
         let _ = fs::remove_dir_all(&staging);
@@ -112,6 +137,17 @@ pub fn replace_dir(dir: &Path, tree: &Tree) -> io::Result<()> {
         fs::remove_dir_all(&old)?;
     }
     Ok(())
+}
+
+/// One file of the tree into `staging`: hard-linked from `dir` when unchanged there,
+/// else written.
+fn stage_file(dir: &Path, staging: &Path, rel: &str, contents: &str) -> io::Result<()> {
+    let path = staging.join(rel);
+    let current = dir.join(rel);
+    if unchanged(&current, contents) && fs::hard_link(&current, &path).is_ok() {
+        return Ok(());
+    }
+    fs::write(path, contents)
 }
 
 /// Whether the regular file at `path` holds exactly `contents` (the size is read first).

@@ -1,16 +1,19 @@
 //! `cargo xtask codegen [--check]`, `cargo xtask parse <FILE|DIR>... --out <DIR>`,
 //! `cargo xtask fn-lengths` (the function length limit), `cargo xtask openapi --out <FILE>`,
 //! `cargo xtask diff <OLD> <NEW>`, `cargo xtask package` and `cargo xtask msrv` (publishing),
-//! and the benchmarks `bench` and `build-bench`.
+//! and the benchmarks `bench`, `gen-bench` and `build-bench`.
 
 mod bench;
 mod big_pages;
+mod bigger_corpus;
 mod binaries;
 mod build_bench;
 mod codegen;
 mod diff_cmd;
 mod files;
 mod fn_lengths;
+mod gen_bench;
+mod manifest;
 mod msrv;
 mod openapi_cmd;
 mod package;
@@ -84,6 +87,19 @@ enum Command {
     Bench {
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
+    },
+    /// Time generating a crate from --pages and from a bigger set made from them (renamed
+    /// copies of whole services), into a new directory, into its existing tree (a full
+    /// run) and into its unchanged tree.
+    GenBench {
+        #[arg(long, num_args = 1.., required = true)]
+        pages: Vec<PathBuf>,
+        /// Runs per measurement (best and median are shown).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Pages in the bigger set.
+        #[arg(long, default_value_t = bigger_corpus::Options::default().pages)]
+        bigger: usize,
     },
     /// Generate a crate from --pages and time `cargo check` (and with --release, `cargo
     /// build --release`) of it, of one service alone and of openlark, side by side.
@@ -167,6 +183,11 @@ fn main() -> ExitCode {
             diff_cmd::run(&codegen::repo_root(), &old, &new, format == "json")
         }
         Command::Bench { inputs } => bench::run(&inputs),
+        Command::GenBench {
+            pages,
+            runs,
+            bigger,
+        } => gen_bench::run(&pages, runs, &bigger_corpus::Options { pages: bigger }),
         Command::Package {
             generated,
             allow_dirty,

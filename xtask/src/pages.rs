@@ -1,7 +1,7 @@
 //! Finding pages and parsing them, one result per page whatever happens to it.
 
 use std::collections::BTreeMap;
-use std::io;
+use std::io::{self, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
@@ -87,20 +87,48 @@ pub fn display(path: &Path, base: Option<&Path>) -> String {
     shown.to_string_lossy().replace('\\', "/")
 }
 
+/// One page's name (as shown and written into `source:`) and its bytes, read or made in
+/// memory; a page that could not be read carries the reason instead.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub file: String,
+    pub contents: Result<Vec<u8>, String>,
+}
+
+/// Read every file into memory (in parallel), named as [`display`] shows it.
+pub fn read_pages(files: &[PathBuf], base: Option<&Path>) -> Vec<Page> {
+    files
+        .par_iter()
+        .map(|path| Page {
+            file: display(path, base),
+            contents: std::fs::read(path).map_err(|err| format!("cannot read: {err}")),
+        })
+        .collect()
+}
+
 /// Parse every page. A page that cannot be read, or on which the parser panics, becomes a
 /// failed result; the others go on. Several pages with one id: the best one (no errors,
 /// then the site source over renderings, then file order) is kept; the others are skipped
 /// when they describe the same method and path, and fail when they describe another.
 pub fn parse_all(files: &[PathBuf], base: Option<&Path>) -> Vec<Parsed> {
-    let mut parsed: Vec<Parsed> = files
-        .par_iter()
-        .map(|path| parse_one(path, display(path, base)))
-        .collect();
+    parse_pages(&read_pages(files, base))
+}
+
+/// [`parse_all`] on pages already in memory.
+pub fn parse_pages(pages: &[Page]) -> Vec<Parsed> {
+    let mut parsed: Vec<Parsed> = pages.par_iter().map(parse_one).collect();
+    resolve_duplicates(&mut parsed);
+    parsed
+}
+
+/// One endpoint in several pages keeps the best; one id for different endpoints fails the
+/// others.
+fn resolve_duplicates(parsed: &mut [Parsed]) {
     // One endpoint (method + path, whatever the parameters are called) in several pages.
-    for group in groups(&parsed, |spec| {
+    for group in groups(parsed, |spec| {
         format!("{} {}", spec.http.method, normalized_path(&spec.http.path))
     }) {
-        let keep = best(&parsed, group.clone());
+        let keep = best(parsed, group.clone());
         let kept_file = parsed[keep].file.clone();
         for other in group.into_iter().filter(|&i| i != keep) {
             parsed[other].outcome = Outcome::Skipped {
@@ -109,8 +137,8 @@ pub fn parse_all(files: &[PathBuf], base: Option<&Path>) -> Vec<Parsed> {
         }
     }
     // One id for different endpoints.
-    for group in groups(&parsed, |spec| spec.id.clone()) {
-        let keep = best(&parsed, group.clone());
+    for group in groups(parsed, |spec| spec.id.clone()) {
+        let keep = best(parsed, group.clone());
         let Outcome::Endpoint(kept) = &parsed[keep].outcome else {
             continue;
         };
@@ -139,7 +167,6 @@ pub fn parse_all(files: &[PathBuf], base: Option<&Path>) -> Vec<Parsed> {
             };
         }
     }
-    parsed
 }
 
 /// Indexes of endpoint pages sharing a key, for each key shared by more than one.
@@ -176,49 +203,39 @@ fn normalized_path(path: &str) -> String {
         .join("/")
 }
 
-fn parse_one(path: &Path, file: String) -> Parsed {
-    let failed = |kind, message: String| Outcome::Failed {
-        diagnostics: vec![Diagnostic::error(1, kind, message)],
-    };
-    let outcome = match std::fs::read(path) {
-        Err(err) => failed(Kind::Unreadable, format!("cannot read: {err}")),
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Err(err) => {
-                let offset = err.utf8_error().valid_up_to();
-                let line = err.as_bytes()[..offset]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count()
-                    + 1;
-                Outcome::Failed {
-                    diagnostics: vec![Diagnostic::error(
-                        line,
-                        Kind::Unreadable,
-                        format!("not UTF-8 text (byte {offset})"),
-                    )],
-                }
-            }
-            Ok(text) => {
-                let outcome = guarded(&file, &text, parse_page);
-                let has_diagnostics = match &outcome {
-                    Outcome::Endpoint(spec) => !spec.diagnostics.is_empty(),
-                    Outcome::Skipped { .. } => false,
-                    Outcome::Failed { .. } => true,
-                };
-                return Parsed {
-                    file,
-                    outcome,
-                    dialect: Some(dialect(&text)),
-                    source: has_diagnostics.then_some(text),
-                };
-            }
+fn parse_one(page: &Page) -> Parsed {
+    let file = page.file.clone();
+    let failed = |line, message: String| Parsed {
+        file: file.clone(),
+        outcome: Outcome::Failed {
+            diagnostics: vec![Diagnostic::error(line, Kind::Unreadable, message)],
         },
+        dialect: None,
+        source: None,
+    };
+    let bytes = match &page.contents {
+        Err(reason) => return failed(1, reason.clone()),
+        Ok(bytes) => bytes,
+    };
+    let text = match std::str::from_utf8(bytes) {
+        Err(err) => {
+            let offset = err.valid_up_to();
+            let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+            return failed(line, format!("not UTF-8 text (byte {offset})"));
+        }
+        Ok(text) => text,
+    };
+    let outcome = guarded(&file, text, parse_page);
+    let has_diagnostics = match &outcome {
+        Outcome::Endpoint(spec) => !spec.diagnostics.is_empty(),
+        Outcome::Skipped { .. } => false,
+        Outcome::Failed { .. } => true,
     };
     Parsed {
         file,
         outcome,
-        dialect: None,
-        source: None,
+        dialect: Some(dialect(text)),
+        source: has_diagnostics.then(|| text.to_string()),
     }
 }
 
@@ -235,12 +252,20 @@ fn guarded(file: &str, text: &str, parse: fn(&str, &str) -> Outcome) -> Outcome 
 }
 
 /// Print each diagnostic as `file:line:column: level[kind]: message` with the page line
-/// and the spot underlined.
+/// and the spot underlined (rendered on rayon's threads, printed in page order).
 pub fn print_diagnostics(parsed: &[Parsed]) {
-    for page in parsed {
-        for diagnostic in page.diagnostics() {
-            eprintln!("{}", diagnostic.render(&page.file, page.source.as_deref()));
-        }
+    let rendered: Vec<String> = parsed
+        .par_iter()
+        .flat_map_iter(|page| {
+            page.diagnostics()
+                .iter()
+                .map(|diagnostic| diagnostic.render(&page.file, page.source.as_deref()))
+        })
+        .collect();
+    let mut stderr = io::stderr().lock();
+    for line in rendered {
+        // Nowhere to report a closed stderr; the run goes on.
+        let _ = writeln!(stderr, "{line}");
     }
 }
 

@@ -2,7 +2,10 @@
 //! description can close a comment or inject code; code fences become `text` blocks so
 //! rustdoc never compiles an example copied from a page.
 
-use proc_macro2::TokenStream;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
@@ -10,14 +13,45 @@ use crate::spec::{Field, FieldType};
 
 /// One `#[doc]` attribute per line.
 pub fn doc_attrs(text: &str) -> TokenStream {
-    let lines = safe_lines(text);
+    let lines = literals(safe_lines(text));
     quote! { #( #[doc = #lines] )* }
 }
 
 /// Inner `#![doc]` attributes, for module docs.
 pub fn inner_doc_attrs(text: &str) -> TokenStream {
-    let lines = safe_lines(text);
+    let lines = literals(safe_lines(text));
     quote! { #( #![doc = #lines] )* }
+}
+
+thread_local! {
+    /// The string literal of each doc line this thread has made since
+    /// [`forget_literals`]. Making one escapes the line with `char::escape_debug`, which
+    /// looks every non-ASCII character up in Unicode's printable tables: for Chinese
+    /// descriptions that was a sixth of all of emitting's instructions, and the same
+    /// lines recur across a service's endpoints, builders and tests.
+    static LITERALS: RefCell<HashMap<String, Literal>> = RefCell::new(HashMap::new());
+}
+
+/// Each line as a string literal, made once per thread.
+fn literals(lines: Vec<String>) -> Vec<Literal> {
+    LITERALS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        lines
+            .into_iter()
+            .map(|line| {
+                cache
+                    .entry(line)
+                    .or_insert_with_key(|line| Literal::string(line))
+                    .clone()
+            })
+            .collect()
+    })
+}
+
+/// Empty this thread's literal cache (at the start and end of emitting a crate, so it
+/// holds no memory between runs and every run is timed from cold).
+pub fn forget_literals() {
+    LITERALS.with(|cache| cache.borrow_mut().clear());
 }
 
 /// Inner `#![doc]` attributes for the generator's own text, whose code blocks are real

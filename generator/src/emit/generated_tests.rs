@@ -17,28 +17,38 @@ use crate::diagnostics::Kind;
 use crate::spec::{Field, FieldType, Pagination, Spec, TokenIn};
 
 pub fn test_files(specs: &[Spec], crate_name: &str) -> Result<Vec<GeneratedFile>, EmitError> {
-    let mut files = target(
-        specs,
-        crate_name,
-        Target {
-            dir: "tests/examples",
-            doc: "Each page's own examples against its generated types: the request example \
-                  round-trips through the body type, the response example decodes with every \
-                  field kept. Plain serde, no server: the cheap proof the types fit the page.",
-            cases: example_tests,
+    // The two targets are built side by side (each service's file is a task of its own).
+    let (examples, endpoints) = rayon::join(
+        || {
+            target(
+                specs,
+                crate_name,
+                Target {
+                    dir: "tests/examples",
+                    doc: "Each page's own examples against its generated types: the request \
+                          example round-trips through the body type, the response example \
+                          decodes with every field kept. Plain serde, no server: the cheap \
+                          proof the types fit the page.",
+                    cases: example_tests,
+                },
+            )
         },
-    )?;
-    files.extend(target(
-        specs,
-        crate_name,
-        Target {
-            dir: "tests/endpoints",
-            doc: "One call per endpoint against a local mock server: the documented method, \
-                  path, token and body leave, and the reply comes back decoded (or the file \
-                  downloaded, or every page streamed).",
-            cases: call_tests,
+        || {
+            target(
+                specs,
+                crate_name,
+                Target {
+                    dir: "tests/endpoints",
+                    doc: "One call per endpoint against a local mock server: the documented \
+                          method, path, token and body leave, and the reply comes back decoded \
+                          (or the file downloaded, or every page streamed).",
+                    cases: call_tests,
+                },
+            )
         },
-    )?);
+    );
+    let mut files = examples?;
+    files.extend(endpoints?);
     Ok(files)
 }
 

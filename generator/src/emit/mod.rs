@@ -105,6 +105,9 @@ impl fmt::Display for EmitError {
 }
 
 /// Every file of the crate, sorted by path. Specs must have distinct ids.
+///
+/// The IR hash, the sources and the tests are built side by side on rayon's threads, so a
+/// large service finishing late on one thread leaves the other thread work to take.
 pub fn emit_crate(
     specs: &[crate::spec::Spec],
     options: &EmitOptions,
@@ -115,17 +118,28 @@ pub fn emit_crate(
         .collect();
     features.sort();
     features.dedup();
+    rayon::broadcast(|_| docs::forget_literals());
+    let ((ir_hash, sources), tests) = rayon::join(
+        || {
+            rayon::join(
+                || version::ir_hash(specs),
+                || tree::source_files(specs, &options.crate_name),
+            )
+        },
+        || generated_tests::test_files(specs, &options.crate_name),
+    );
     let manifest = files::Manifest {
         crate_name: &options.crate_name,
-        ir_hash: &version::ir_hash(specs)?,
+        ir_hash: &ir_hash?,
         runtime_path: &options.runtime_path,
         page_count: specs.len(),
         features: &features,
         standalone: options.standalone,
     };
+    rayon::broadcast(|_| docs::forget_literals());
     let mut files = files::manifest_and_readme(&manifest)?;
-    files.extend(tree::source_files(specs, &options.crate_name)?);
-    files.extend(generated_tests::test_files(specs, &options.crate_name)?);
+    files.extend(sources?);
+    files.extend(tests?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

@@ -9,6 +9,7 @@
 //! `ir-` keeps the part alphanumeric: a hash of digits alone with a leading zero would not
 //! be valid semver.
 
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::spec::{Spec, yaml};
@@ -36,7 +37,7 @@ pub fn crate_version(ir_hash: &str) -> String {
 /// `specs/ir/` holds for them, whatever order the specs come in.
 pub fn ir_hash(specs: &[Spec]) -> Result<String, EmitError> {
     let mut files = specs
-        .iter()
+        .par_iter()
         .map(|spec| {
             let text = yaml::to_string(spec)
                 .map_err(|err| EmitError::new(&spec.source, format!("IR as YAML: {err}")))?;
