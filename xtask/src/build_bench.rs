@@ -17,6 +17,10 @@ use std::time::Instant;
 use serde_json::Value;
 
 use crate::binaries::{self, Program};
+use crate::{bigger_corpus, gen_bench};
+
+/// Runs of each generation measurement (best and median are shown).
+const GENERATION_RUNS: usize = 5;
 
 /// One build to time.
 struct Build {
@@ -50,6 +54,16 @@ pub fn run(options: &Options) -> Result<bool, Box<dyn Error>> {
     fs::create_dir_all(&options.work)?;
     let work = options.work.canonicalize()?;
     let ours = work.join("feishu-api");
+    // Generation first, while no build shares the machine.
+    let generation = if options.release {
+        Some(gen_bench::measure_pages(
+            &options.pages,
+            GENERATION_RUNS,
+            &bigger_corpus::Options::default(),
+        )?)
+    } else {
+        None
+    };
     let started = Instant::now();
     // Pages left out (listed on stderr) do not stop the benchmark: the crate is built
     // from the rest, as `codegen --pages` writes it.
@@ -73,9 +87,18 @@ pub fn run(options: &Options) -> Result<bool, Box<dyn Error>> {
     };
     print_table(&builds, &rows);
     print_programs(&programs);
+    if let Some(rows) = generation {
+        println!();
+        println!("Generation (`gen-bench`: the pages and a bigger set made from them):");
+        println!();
+        gen_bench::print_heading(GENERATION_RUNS);
+        gen_bench::print_table(&rows);
+    }
     if let Some(tables) = per_call {
         println!();
-        println!("What one call costs at run time (`cargo bench -p feishu-tests --bench per_call`):");
+        println!(
+            "What one call costs at run time (`cargo bench -p feishu-tests --bench per_call`):"
+        );
         println!();
         print!("{tables}");
     }
@@ -113,7 +136,9 @@ fn builds(
             all_paths: None,
         },
         Build {
-            label: format!("feishu-api, `{COMMUNICATION}` (what openlark's `communication` covers)"),
+            label: format!(
+                "feishu-api, `{COMMUNICATION}` (what openlark's `communication` covers)"
+            ),
             dir: ours.to_path_buf(),
             args: vec![
                 "--no-default-features".into(),
@@ -324,7 +349,14 @@ fn print_programs(programs: &[Built]) {
 /// target directory.
 fn per_call_tables() -> Result<String, Box<dyn Error>> {
     let output = Command::new(env!("CARGO"))
-        .args(["bench", "--locked", "-p", "feishu-tests", "--bench", "per_call"])
+        .args([
+            "bench",
+            "--locked",
+            "-p",
+            "feishu-tests",
+            "--bench",
+            "per_call",
+        ])
         .current_dir(crate::codegen::repo_root())
         .env_remove("RUSTFLAGS")
         .stderr(std::process::Stdio::inherit())

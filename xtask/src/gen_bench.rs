@@ -56,19 +56,35 @@ pub fn run(
     if cfg!(debug_assertions) {
         eprintln!("note: a debug build; run `cargo run --release -p xtask -- gen-bench ...`");
     }
+    let rows = measure_pages(inputs, runs, big)?;
+    print_heading(runs);
+    print_table(&rows);
+    Ok(true)
+}
+
+/// The rows for `inputs` and for the bigger set made from them, generated in a scratch
+/// directory that is removed afterwards.
+pub fn measure_pages(
+    inputs: &[PathBuf],
+    runs: usize,
+    big: &bigger_corpus::Options,
+) -> Result<Vec<GenRow>, Box<dyn Error>> {
     let corpus = crate::pages::read_pages(&crate::pages::collect(inputs)?, None);
     let bigger = bigger_corpus(inputs, big)?;
     let work = std::env::temp_dir().join(format!("gen-bench-{}", std::process::id()));
     let sets = [("the pages", corpus), ("the bigger set", bigger)];
     let rows = measure(&sets, runs.max(1), &work);
     let _ = std::fs::remove_dir_all(&work);
+    rows
+}
+
+/// The line above the table: threads and runs.
+pub fn print_heading(runs: usize) {
     println!(
         "{} threads, best / median of {} runs (seconds)\n",
         rayon::current_num_threads(),
         runs.max(1)
     );
-    print_table(&rows?);
-    Ok(true)
 }
 
 /// Generate each named page set `runs` times into a new directory under `work`, `runs`
