@@ -130,10 +130,30 @@ static RATELIMIT_RESET: HeaderName = HeaderName::from_static("x-ogw-ratelimit-re
 pub(crate) fn server_delay(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     [&RETRY_AFTER, &RATELIMIT_RESET]
         .into_iter()
-        .filter_map(|name| headers.get(name)?.to_str().ok()?.trim().parse::<f64>().ok())
-        .filter(|secs| secs.is_finite() && *secs >= 0.0)
-        .map(|secs| Duration::from_secs_f64(secs.min(86_400.0)))
+        .filter_map(|name| seconds(headers.get(name)?.to_str().ok()?.trim()))
         .max()
+}
+
+/// A count of seconds, `7` or `1.5`, at most a day. Read as digits rather than as an
+/// `f64`: float parsing would add core's decimal tables (about 18 KB) to every binary.
+fn seconds(text: &str) -> Option<Duration> {
+    const DAY: u64 = 86_400;
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    let secs: u64 = whole.parse().unwrap_or(u64::MAX);
+    if secs >= DAY {
+        return Some(Duration::from_secs(DAY));
+    }
+    // Nanoseconds: the first nine fraction digits, padded with zeros.
+    let nanos = fraction
+        .bytes()
+        .chain(std::iter::repeat(b'0'))
+        .take(9)
+        .fold(0u32, |n, digit| n * 10 + u32::from(digit - b'0'));
+    Some(Duration::new(secs, nanos))
 }
 
 #[cfg(test)]
@@ -177,6 +197,18 @@ mod tests {
         assert_eq!(server_delay(&headers), Some(Duration::from_secs(7)));
         headers.insert("x-ogw-ratelimit-reset", "soon".parse().unwrap());
         assert_eq!(server_delay(&headers), Some(Duration::from_secs(2)));
+    }
+
+    #[test]
+    fn delays_are_whole_or_decimal_seconds_up_to_a_day() {
+        assert_eq!(seconds("7"), Some(Duration::from_secs(7)));
+        assert_eq!(seconds("1.5"), Some(Duration::from_millis(1500)));
+        assert_eq!(seconds("0.0000000019"), Some(Duration::from_nanos(1)));
+        assert_eq!(seconds("90000"), Some(Duration::from_secs(86_400)));
+        assert_eq!(seconds("99999999999999999999999"), Some(Duration::from_secs(86_400)));
+        for bad in ["", ".5", "-1", "1e3", "inf", "NaN", "1.2.3", "soon", "1. 5"] {
+            assert_eq!(seconds(bad), None, "{bad}");
+        }
     }
 
     #[test]
