@@ -205,7 +205,10 @@ mod tests {
         assert_eq!(seconds("1.5"), Some(Duration::from_millis(1500)));
         assert_eq!(seconds("0.0000000019"), Some(Duration::from_nanos(1)));
         assert_eq!(seconds("90000"), Some(Duration::from_secs(86_400)));
-        assert_eq!(seconds("99999999999999999999999"), Some(Duration::from_secs(86_400)));
+        assert_eq!(
+            seconds("99999999999999999999999"),
+            Some(Duration::from_secs(86_400))
+        );
         for bad in ["", ".5", "-1", "1e3", "inf", "NaN", "1.2.3", "soon", "1. 5"] {
             assert_eq!(seconds(bad), None, "{bad}");
         }
