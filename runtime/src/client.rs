@@ -494,24 +494,18 @@ impl Client {
             builder = builder.query(&request.query);
         }
         let built = match &request.body {
+            // The form sets its own `Content-Type` (with the boundary) on the builder.
             Body::Multipart(form) => builder
                 .headers(headers)
                 .multipart(form.to_reqwest().await?)
                 .build(),
-            Body::None | Body::Json(_) => {
-                if let Body::Json(bytes) = &request.body {
-                    headers.append(
-                        CONTENT_TYPE,
-                        HeaderValue::from_static("application/json; charset=utf-8"),
-                    );
-                    builder = builder.body(bytes.clone());
-                }
-                // The request has no headers of its own yet: ours become its map as they
-                // are, instead of being copied into it one by one.
-                builder.build().map(|mut built| {
-                    *built.headers_mut() = headers;
-                    built
-                })
+            Body::None => with_headers(builder.build(), headers),
+            Body::Json(bytes) => {
+                headers.append(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("application/json; charset=utf-8"),
+                );
+                with_headers(builder.body(bytes.clone()).build(), headers)
             }
         };
         let reply = match built {
@@ -652,6 +646,18 @@ impl Client {
             ))),
         }
     }
+}
+
+/// A built request with `headers` as its header map: it has none of its own yet, so ours
+/// become its map as they are instead of being copied into it one by one.
+fn with_headers(
+    built: reqwest::Result<reqwest::Request>,
+    headers: HeaderMap,
+) -> reqwest::Result<reqwest::Request> {
+    built.map(|mut built| {
+        *built.headers_mut() = headers;
+        built
+    })
 }
 
 /// An attempt's `Authorization` header: the cached token's, made when it was cached, or

@@ -108,7 +108,8 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// A byte [`SEGMENT`] leaves as it is: ids are usually made of these alone, and are then
-/// written without going through the encoder.
+/// written without going through the encoder. (It restates the set above, as
+/// `percent_encoding::AsciiSet` has no public membership test; a test compares the two.)
 fn unreserved(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
 }
@@ -241,6 +242,15 @@ mod tests {
             request.path().unwrap(),
             "/open-apis/x/v1/items/a%2Fb%20c%3Fd%23..%2F%C3%A9/sub"
         );
+    }
+
+    #[test]
+    fn unreserved_is_exactly_what_segment_leaves_alone() {
+        for byte in 0..=127u8 {
+            let text = char::from(byte).to_string();
+            let left_alone = utf8_percent_encode(&text, SEGMENT).to_string() == text;
+            assert_eq!(unreserved(byte), left_alone, "byte {byte}");
+        }
     }
 
     #[test]
