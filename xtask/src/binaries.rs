@@ -21,8 +21,11 @@ pub struct Program {
     pub calls: usize,
 }
 
+/// The plain reqwest + serde program's crate name: the others' sizes are compared to it.
+pub const PLAIN: &str = "seed-plain";
+
 /// The seed's endpoint, as the three programs call it.
-const SEED_CALL: &str = "`PUT /open-apis/aily/v1/sessions/:aily_session_id`";
+pub const SEED_CALL: &str = "`PUT /open-apis/aily/v1/sessions/:aily_session_id`";
 
 /// Write the four programs under `work/programs`; `ours` is the generated crate.
 pub fn write_programs(
@@ -55,7 +58,7 @@ pub fn write_programs(
     )?;
     let seed_plain = write_crate(
         &root,
-        "seed-plain",
+        PLAIN,
         &[
             "reqwest = { version = \"0.13\", default-features = false, features = [\"rustls\", \"json\"] }",
             "serde = { version = \"1\", features = [\"derive\"] }",
@@ -86,7 +89,7 @@ pub fn write_programs(
         program(
             "plain reqwest + serde derive, seed `update`",
             seed_plain,
-            "seed-plain",
+            PLAIN,
             1,
         ),
         program(
@@ -105,11 +108,6 @@ fn program(label: &str, dir: PathBuf, name: &'static str, calls: usize) -> Progr
         name,
         calls,
     }
-}
-
-/// What each program calls, for the table's notes.
-pub fn seed_call() -> &'static str {
-    SEED_CALL
 }
 
 fn write_crate(

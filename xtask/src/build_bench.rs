@@ -270,6 +270,8 @@ fn print_table(builds: &[Build], rows: &[Row]) {
 /// What one program's release build cost, and its stripped size.
 struct Built {
     label: String,
+    /// The program's crate name (see `binaries`).
+    name: &'static str,
     calls: usize,
     timing: Timing,
     stripped_bytes: u64,
@@ -307,6 +309,7 @@ fn build_programs(
         );
         out.push(Built {
             label: program.label.clone(),
+            name: program.name,
             calls: program.calls,
             timing,
             stripped_bytes,
@@ -318,7 +321,7 @@ fn build_programs(
 /// The programs' table: size, and the release build of the program's own crate (where the
 /// generated crate's calls are compiled, as they are `#[inline]`).
 fn print_programs(programs: &[Built]) {
-    let Some(plain) = programs.iter().find(|p| p.label.starts_with("plain")) else {
+    let Some(plain) = programs.iter().find(|p| p.name == binaries::PLAIN) else {
         return;
     };
     println!();
@@ -340,7 +343,7 @@ fn print_programs(programs: &[Built]) {
     println!();
     println!(
         "The seed programs call {} with tenant-token auth.",
-        binaries::seed_call()
+        binaries::SEED_CALL
     );
 }
 

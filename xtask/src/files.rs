@@ -157,7 +157,8 @@ fn unchanged(path: &Path, contents: &str) -> bool {
     same_size && fs::read(path).is_ok_and(|current| current == contents.as_bytes())
 }
 
-fn sibling(dir: &Path, suffix: &str) -> PathBuf {
+/// `.<name>.<suffix>` beside `dir`: a path that belongs to `dir` but is outside it.
+pub(crate) fn sibling(dir: &Path, suffix: &str) -> PathBuf {
     let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -166,10 +167,11 @@ fn sibling(dir: &Path, suffix: &str) -> PathBuf {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn tree(files: &[(&str, &str)]) -> Tree {
+    /// A tree from `(path, contents)` pairs (other modules' tests use it too).
+    pub(crate) fn tree(files: &[(&str, &str)]) -> Tree {
         files
             .iter()
             .map(|(rel, contents)| (rel.to_string(), contents.to_string()))

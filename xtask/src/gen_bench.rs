@@ -180,11 +180,7 @@ fn repeat(
 
 /// The manifest [`generate`] keeps beside `out`, so the next run is a full one.
 fn remove_manifest(out: &Path) -> std::io::Result<()> {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    match std::fs::remove_file(out.with_file_name(format!(".{name}.codegen-manifest.json"))) {
+    match std::fs::remove_file(crate::standalone::manifest_path(out)) {
         Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(err),
         _ => Ok(()),
     }

@@ -115,13 +115,7 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn tree(files: &[(&str, &str)]) -> Tree {
-        files
-            .iter()
-            .map(|(rel, contents)| (rel.to_string(), contents.to_string()))
-            .collect()
-    }
+    use crate::files::tests::tree;
 
     fn manifest(outputs: BTreeMap<String, String>) -> Manifest {
         Manifest {

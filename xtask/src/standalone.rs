@@ -160,12 +160,8 @@ fn inputs_hash(pages: &[Page], options: &EmitOptions) -> String {
 
 /// `.<name>.codegen-manifest.json` beside the crate's directory: outside it, so the crate
 /// holds exactly the generated files.
-fn manifest_path(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    out.with_file_name(format!(".{name}.codegen-manifest.json"))
+pub(crate) fn manifest_path(out: &Path) -> PathBuf {
+    crate::files::sibling(out, "codegen-manifest.json")
 }
 
 /// The specs that parse and check cleanly, sorted by id, and why each other page was
